@@ -1,0 +1,54 @@
+# The two commands: `make demo` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SIAGA_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/siaga
+
+.PHONY: demo test lint typecheck pytest-sqlite pytest-postgres messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+## demo: install, migrate, load Tangerang and the demo accounts, serve on 127.0.0.1:$(PORT)
+demo: $(VENV)/.installed
+	$(BIN)/siaga migrate --noinput
+	$(BIN)/siaga load-dataset tangerang
+	$(BIN)/siaga load-demo-accounts
+	PORT=$(PORT) $(BIN)/siaga serve
+
+## test: lint, types, Django checks, then the suite on SQLite and on PostgreSQL
+test: $(VENV)/.installed-test lint typecheck
+	DATABASE_URL= SIAGA_ENV=test $(BIN)/siaga check --fail-level WARNING
+	DATABASE_URL= SIAGA_ENV=test $(BIN)/siaga makemigrations --check --dry-run
+	$(MAKE) pytest-sqlite pytest-postgres
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy .
+
+pytest-sqlite: $(VENV)/.installed-test
+	DATABASE_URL= SIAGA_ENV=test $(BIN)/pytest
+
+pytest-postgres: $(VENV)/.installed-test
+	DATABASE_URL=$(SIAGA_TEST_POSTGRES_URL) SIAGA_ENV=test $(BIN)/pytest --create-db
+
+## messages: refresh and compile the English catalogue (needs gettext)
+messages: $(VENV)/.installed-test
+	cd siaga && ../$(BIN)/django-admin makemessages -l en --settings=config.settings --pythonpath=.. -i "tests/*"
+	cd siaga && ../$(BIN)/django-admin compilemessages --settings=config.settings --pythonpath=..
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,294 @@
+"""Siaga112 settings: one file, read from the environment.
+
+Every variable is listed with a one-line comment in `.env.example`. Development defaults
+need
+nothing set; `SIAGA_ENV=production` turns unsafe values into a refusal to start.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "siaga-development-key-never-use-in-production"  # noqa: S105 (refused in production)
+
+
+def env(name: str, default: str = "") -> str:
+    """A string variable; `NAME_FILE` (a path) wins over `NAME`, for container
+    secrets."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {value!r}"
+        ) from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def sqlite_database(path: Path) -> dict[str, Any]:
+    """The embedded default: WAL so readers never wait for the writer, a busy timeout so
+    writers queue instead of failing, and IMMEDIATE transactions so a transaction takes
+    the
+    write lock at BEGIN (no deadlock when two readers both try to upgrade)."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA busy_timeout=20000;"
+                "PRAGMA foreign_keys=ON;"
+            ),
+        },
+    }
+
+
+def postgres_database(url: str) -> dict[str, Any]:
+    """Parse `postgresql://user:pass@host1:5432,host2:5432/name?opt=value`.
+
+    libpq takes comma-separated host and port lists and tries them in order; with more
+    than
+    one host we default `target_session_attrs=read-write`, so the app always reaches the
+    current primary of the primary/backup pair.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL scheme {parts.scheme!r} is not supported"
+        )
+    userinfo, _, hostlist = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    hosts, ports = [], []
+    for item in hostlist.split(","):
+        host, port = split_host_port(item)
+        hosts.append(host)
+        ports.append(port)
+    options: dict[str, Any] = dict(parse_qsl(parts.query))
+    if len(hosts) > 1:
+        options.setdefault("target_session_attrs", "read-write")
+    options.setdefault("connect_timeout", "5")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")) or "siaga",
+        "USER": unquote(user),
+        "PASSWORD": unquote(password),
+        "HOST": ",".join(hosts),
+        "PORT": ",".join(ports) if any(ports) else "",
+        "OPTIONS": options,
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def split_host_port(item: str) -> tuple[str, str]:
+    if item.startswith("["):  # IPv6 literal: [::1]:5432
+        host, _, rest = item[1:].partition("]")
+        return host, rest.lstrip(":")
+    host, _, port = item.partition(":")
+    return host, port
+
+
+def database_from_env() -> dict[str, Any]:
+    url = env("DATABASE_URL")
+    if url:
+        return postgres_database(url)
+    return sqlite_database(
+        Path(env("SIAGA_SQLITE_PATH", str(BASE_DIR / "var" / "siaga.sqlite3")))
+    )
+
+
+def refuse_unsafe_production(settings: dict[str, Any]) -> None:
+    """Fail loudly at start rather than run an emergency service with demo settings."""
+    problems = []
+    if settings["DEBUG"]:
+        problems.append("DEBUG must be off")
+    key = settings["SECRET_KEY"]
+    if key == DEV_SECRET_KEY or len(key) < 50 or len(set(key)) < 5:
+        problems.append(
+            "SIAGA_SECRET_KEY must be set to a random value of 50+ characters"
+        )
+    if not settings["ALLOWED_HOSTS"] or "*" in settings["ALLOWED_HOSTS"]:
+        problems.append("ALLOWED_HOSTS must list this server's host names (no '*')")
+    if settings["DATABASES"]["default"]["ENGINE"].endswith("sqlite3") and not env_bool(
+        "SIAGA_ALLOW_SQLITE_IN_PRODUCTION", False
+    ):
+        problems.append(
+            "production runs on PostgreSQL (DATABASE_URL); set "
+            "SIAGA_ALLOW_SQLITE_IN_PRODUCTION=true for a single-server site"
+        )
+    if problems:
+        raise ImproperlyConfigured("Unsafe production settings: " + "; ".join(problems))
+
+
+SIAGA_ENV = env("SIAGA_ENV", "development")
+if SIAGA_ENV not in {"development", "production", "test"}:
+    raise ImproperlyConfigured("SIAGA_ENV must be development, production or test")
+IS_PRODUCTION = SIAGA_ENV == "production"
+
+DEBUG = env_bool("DEBUG", not IS_PRODUCTION and SIAGA_ENV != "test")
+SECRET_KEY = env("SIAGA_SECRET_KEY", DEV_SECRET_KEY)
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,[::1]"
+)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# The city this instance serves: prefixes human incident numbers (TNG-20261204-0042).
+SIAGA_CITY_CODE = env("SIAGA_CITY_CODE", "TNG").upper()
+# Which server of the pair this is (1-based) and how many servers allocate incident
+# numbers: server k of n takes numbers k, k+n, k+2n… each day, so they never clash.
+SIAGA_NODE_INDEX = env_int("SIAGA_NODE_INDEX", 1)
+SIAGA_NODE_COUNT = env_int("SIAGA_NODE_COUNT", 1)
+if not 1 <= SIAGA_NODE_INDEX <= SIAGA_NODE_COUNT:
+    raise ImproperlyConfigured(
+        "SIAGA_NODE_INDEX must be between 1 and SIAGA_NODE_COUNT"
+    )
+# Minutes an agency has to acknowledge a dispatch when its own setting is empty.
+SIAGA_ACK_DEADLINE_MINUTES = env_int("SIAGA_ACK_DEADLINE_MINUTES", 3)
+# Seconds between passes of the background worker.
+SIAGA_WORKER_INTERVAL = env_int("SIAGA_WORKER_INTERVAL", 5)
+# Run the worker loop inside `siaga serve` (embedded default; production runs `siaga
+# worker`).
+SIAGA_EMBEDDED_WORKER = env_bool("SIAGA_EMBEDDED_WORKER", not IS_PRODUCTION)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "siaga.events",
+    "siaga.accounts",
+    "siaga.areas",
+    "siaga.agencies",
+    "siaga.incidents",
+    "siaga.intake",
+    "siaga.dispatching",
+    "siaga.ops",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "incidents:list"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "siaga" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "siaga.accounts.context_processors.siaga",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_VALIDATION = "django.contrib.auth.password_validation"  # noqa: S105 (a module path)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"{PASSWORD_VALIDATION}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{PASSWORD_VALIDATION}.MinimumLengthValidator"},
+    {"NAME": f"{PASSWORD_VALIDATION}.CommonPasswordValidator"},
+]
+
+# Bahasa Indonesia first, English second; stored in UTC, shown in WIB.
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "siaga" / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "siaga" / "static"]
+# Production collects static files here (`siaga collectstatic`); development serves them
+# from the apps and packages directly.
+STATIC_ROOT = (
+    Path(env("SIAGA_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+    if IS_PRODUCTION or env("SIAGA_STATIC_ROOT")
+    else None
+)
+# Outside production, serve straight from the apps and packages: no collectstatic step.
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Bodies larger than this are refused with 413 before any parsing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SIAGA_MAX_BODY_BYTES", 1_048_576)
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = (
+    env_int("SIAGA_SESSION_HOURS", 14) * 3600
+)  # a 12-hour shift plus handover
+SESSION_COOKIE_SECURE = IS_PRODUCTION
+CSRF_COOKIE_SECURE = IS_PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if IS_PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+}
+
+if IS_PRODUCTION:
+    refuse_unsafe_production(globals())

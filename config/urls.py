@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+from siaga.api import api_urls
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="incidents:list"), name="home"),
+    path("", include("siaga.ops.urls")),
+    path("akun/", include("siaga.accounts.urls")),
+    path("insiden/", include("siaga.incidents.urls")),
+    # Anyone may pick a language, the login page included.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api_urls()),
+]

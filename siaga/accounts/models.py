@@ -1,0 +1,85 @@
+"""Users of the centre, their roles, and API tokens for integrations."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from siaga.accounts.roles import ROLE_CAPABILITIES, Can, Role
+
+
+class User(AbstractUser):
+    """A person (or a wallboard screen) who signs in; an agency operator is bound to one
+    agency."""
+
+    role = models.CharField(
+        _("peran"), max_length=32, choices=Role.choices, default=Role.CALL_TAKER
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="operators",
+        verbose_name=_("OPD"),
+    )
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+        constraints = [
+            models.CheckConstraint(
+                name="agency_operator_has_agency",
+                condition=(Q(role=Role.AGENCY_OPERATOR) & Q(agency__isnull=False))
+                | (~Q(role=Role.AGENCY_OPERATOR) & Q(agency__isnull=True)),
+            )
+        ]
+
+    def can(self, capability: Can) -> bool:
+        return self.is_active and capability in ROLE_CAPABILITIES.get(
+            self.role, frozenset()
+        )
+
+    @property
+    def is_agency_operator(self) -> bool:
+        return self.role == Role.AGENCY_OPERATOR
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration (PBX, SMS gateway, city app); only its hash is
+    kept.
+
+    The token reads `sg_<prefix>_<secret>`; the prefix finds the row, the SHA-256 of the
+    whole
+    token is compared in constant time. Tokens are 256-bit random, so a plain hash
+    suffices.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nama"), max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    token_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

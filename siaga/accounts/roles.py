@@ -1,0 +1,50 @@
+"""Roles on the call floor and what each may do. One table; every check reads it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CALL_TAKER = "call_taker", _("Operator telepon")
+    ROOM_OPERATOR = "room_operator", _("Operator ruangan")
+    AGENCY_OPERATOR = "agency_operator", _("Operator OPD")
+    SUPERVISOR = "supervisor", _("Koordinator")
+    ADMIN = "admin", _("Admin")
+    WALLBOARD = "wallboard", _("Layar theater")
+
+
+class Can(StrEnum):
+    VIEW_INCIDENTS = "view_incidents"
+    WRITE_INCIDENTS = "write_incidents"
+    VIEW_CONTACTS = "view_contacts"
+    WRITE_CONTACTS = "write_contacts"
+    DISPATCH = "dispatch"
+    RESPOND_TO_DISPATCH = "respond_to_dispatch"
+    VIEW_EVENT_LOG = "view_event_log"
+    ADMINISTER = "administer"
+
+
+CALL_FLOOR = frozenset(
+    {
+        Can.VIEW_INCIDENTS,
+        Can.WRITE_INCIDENTS,
+        Can.VIEW_CONTACTS,
+        Can.WRITE_CONTACTS,
+        Can.DISPATCH,
+    }
+)
+
+ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
+    Role.CALL_TAKER: CALL_FLOOR,
+    Role.ROOM_OPERATOR: CALL_FLOOR,
+    # Sees only incidents dispatched to its own agency (IncidentQuerySet.visible_to).
+    Role.AGENCY_OPERATOR: frozenset({Can.VIEW_INCIDENTS, Can.RESPOND_TO_DISPATCH}),
+    Role.SUPERVISOR: CALL_FLOOR | {Can.VIEW_EVENT_LOG},
+    Role.ADMIN: frozenset(Can),
+    # A big screen in the theatre room: reads incidents, never callers' personal data.
+    Role.WALLBOARD: frozenset({Can.VIEW_INCIDENTS}),
+}

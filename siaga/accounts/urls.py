@@ -1,0 +1,9 @@
+from django.urls import path
+
+from siaga.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("masuk/", views.SignInView.as_view(), name="login"),
+    path("keluar/", views.sign_out, name="logout"),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AreasConfig(AppConfig):
+    name = "siaga.areas"
+    label = "areas"
+    verbose_name = "Wilayah dan patokan"

@@ -1,0 +1,115 @@
+"""Actions on dispatches: hand an incident to an agency, acknowledge, escalate when
+late."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from siaga.dispatching.models import Dispatch, DispatchStatus
+from siaga.events.log import append_event, snapshot
+from siaga.incidents.actions import move_incident
+from siaga.incidents.models import Incident, IncidentStatus
+from siaga.lib.errors import Conflict, IllegalTransition, InvalidInput
+
+if TYPE_CHECKING:
+    from siaga.accounts.models import User
+    from siaga.agencies.models import Agency
+
+# Incident statuses from which a new dispatch moves the incident to "dispatched".
+DISPATCH_MOVES_INCIDENT = frozenset({IncidentStatus.NEW, IncidentStatus.RESOLVED})
+DISPATCHABLE = DISPATCH_MOVES_INCIDENT | {
+    IncidentStatus.DISPATCHED,
+    IncidentStatus.ACKNOWLEDGED,
+    IncidentStatus.EN_ROUTE,
+    IncidentStatus.ON_SCENE,
+}
+
+
+@transaction.atomic
+def dispatch_incident(
+    incident: Incident, *, agency: Agency, actor: User | None
+) -> Dispatch:
+    """Send an incident to an agency, with a deadline for its acknowledgement."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status not in DISPATCHABLE:
+        raise IllegalTransition(f"incident {incident.number} is {incident.status}")
+    if not agency.is_active:
+        raise InvalidInput(f"agency {agency.code} is not active", field="agency")
+    if (
+        incident.dispatches.exclude(
+            status__in=[DispatchStatus.DECLINED, DispatchStatus.CANCELLED]
+        )
+        .filter(agency=agency)
+        .exists()
+    ):
+        raise Conflict(f"{agency} already has incident {incident.number}")
+    now = timezone.now()
+    dispatch = Dispatch.objects.create(
+        incident=incident,
+        agency=agency,
+        sent_at=now,
+        ack_deadline_at=now + agency.ack_deadline_duration(),
+    )
+    append_event(
+        actor=actor,
+        action="dispatch.sent",
+        target=dispatch,
+        after=snapshot(dispatch, ["agency", "status", "ack_deadline_at"]),
+        incident=incident,
+    )
+    if incident.status in DISPATCH_MOVES_INCIDENT:
+        move_incident(incident, status=IncidentStatus.DISPATCHED, actor=actor)
+    return dispatch
+
+
+@transaction.atomic
+def acknowledge_dispatch(dispatch: Dispatch, *, actor: User | None) -> Dispatch:
+    """The agency says it has seen the dispatch; the first acknowledgement moves the
+    incident."""
+    now = timezone.now()
+    moved = Dispatch.objects.filter(pk=dispatch.pk, status=DispatchStatus.SENT).update(
+        status=DispatchStatus.ACKNOWLEDGED, acknowledged_at=now
+    )
+    if not moved:
+        current = Dispatch.objects.get(pk=dispatch.pk).status
+        raise IllegalTransition(f"this dispatch is already {current}")
+    dispatch.status, dispatch.acknowledged_at = DispatchStatus.ACKNOWLEDGED, now
+    incident = Incident.objects.select_for_update().get(pk=dispatch.incident_id)
+    append_event(
+        actor=actor,
+        action="dispatch.acknowledged",
+        target=dispatch,
+        before={"status": DispatchStatus.SENT},
+        after={
+            "status": DispatchStatus.ACKNOWLEDGED,
+            "late": now > dispatch.ack_deadline_at,
+        },
+        incident=incident,
+    )
+    if incident.status == IncidentStatus.DISPATCHED:
+        move_incident(incident, status=IncidentStatus.ACKNOWLEDGED, actor=actor)
+    return dispatch
+
+
+@transaction.atomic
+def escalate_dispatch(dispatch: Dispatch, *, actor: User | None) -> bool:
+    """Flag a dispatch whose acknowledgement deadline passed. Claimed with a conditional
+    update, so two workers never escalate the same dispatch twice."""
+    claimed = (
+        Dispatch.objects.overdue()
+        .filter(pk=dispatch.pk)
+        .update(escalated_at=timezone.now())
+    )
+    if not claimed:
+        return False
+    append_event(
+        actor=actor,
+        action="dispatch.escalated",
+        target=dispatch,
+        after={"reason": "acknowledgement deadline passed"},
+        incident=dispatch.incident,
+    )
+    return True

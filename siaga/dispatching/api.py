@@ -1,0 +1,72 @@
+"""Dispatches over the JSON API: send an incident to an agency; the agency
+acknowledges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema, Status
+
+from siaga.accounts.access import api_user
+from siaga.accounts.models import User
+from siaga.accounts.roles import Can, Role
+from siaga.dispatching.actions import acknowledge_dispatch, dispatch_incident
+from siaga.dispatching.models import ENDED_STATUSES, Dispatch
+from siaga.incidents.api import (
+    IncidentOut,
+    agencies_by_code,
+    get_visible_incident,
+    incident_out,
+)
+from siaga.lib.fields import Code
+
+router = Router(tags=["dispatches"])
+
+
+class DispatchIn(Schema):
+    agency: Code
+
+
+def live_dispatch(user: User, number: str, agency_code: str) -> Dispatch:
+    """The live dispatch of a visible incident to an agency; an agency operator may only
+    reach its own agency's."""
+    incident = get_visible_incident(user, number)
+    if user.role == Role.AGENCY_OPERATOR and user.agency.code != agency_code:  # type: ignore[union-attr]
+        raise Http404(f"no dispatch of {number} to {agency_code}")
+    dispatch = (
+        incident.dispatches.exclude(status__in=ENDED_STATUSES)
+        .filter(agency__code=agency_code)
+        .select_related("incident", "agency")
+        .first()
+    )
+    if dispatch is None:
+        raise Http404(f"no dispatch of {number} to {agency_code}")
+    return dispatch
+
+
+@router.post(
+    "/incidents/{number}/dispatches",
+    response={201: IncidentOut},
+    summary="Dispatch an incident to an agency",
+)
+def create_dispatch(
+    request: HttpRequest, number: str, payload: DispatchIn
+) -> Status[dict[str, Any]]:
+    user = api_user(request, Can.DISPATCH)
+    incident = get_visible_incident(user, number)
+    dispatch_incident(
+        incident, agency=agencies_by_code([payload.agency])[0], actor=user
+    )
+    return Status(201, incident_out(get_visible_incident(user, number)))
+
+
+@router.post(
+    "/incidents/{number}/dispatches/{agency}/acknowledge",
+    response=IncidentOut,
+    summary="The agency acknowledges its dispatch",
+)
+def acknowledge(request: HttpRequest, number: str, agency: str) -> dict[str, Any]:
+    user = api_user(request, Can.RESPOND_TO_DISPATCH)
+    acknowledge_dispatch(live_dispatch(user, number, agency), actor=user)
+    return incident_out(get_visible_incident(user, number))

@@ -1,0 +1,93 @@
+"""`append_event`: the single function that writes the event log. Only actions call
+it."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, models
+
+from siaga.events.models import Event
+
+if TYPE_CHECKING:
+    from siaga.accounts.models import User
+
+# Never copied into the log: secrets, and geometry too large to be worth a diff.
+UNLOGGED_FIELDS = frozenset({"password", "token_digest", "geometry"})
+
+JSONValue = Any
+
+
+class NotInTransactionError(RuntimeError):
+    """An event appended outside a transaction could survive a rolled-back change."""
+
+
+def append_event(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    before: dict[str, JSONValue] | None = None,
+    after: dict[str, JSONValue] | None = None,
+    incident: models.Model | None = None,
+) -> Event:
+    """Append one event; `actor=None` means the system (the worker, a deadline)."""
+    if not connection.in_atomic_block:
+        raise NotInTransactionError(
+            f"{action} must run inside the action's transaction"
+        )
+    return Event.objects.create(
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else "sistem",
+        action=action,
+        target_type=target._meta.model_name or "",
+        target_id=str(target.pk),
+        target_label=str(target)[:100],
+        incident_id=incident.pk if incident is not None else None,
+        before=before,
+        after=after,
+    )
+
+
+def snapshot(
+    instance: models.Model, fields: list[str] | None = None
+) -> dict[str, JSONValue]:
+    """The JSON-safe values of a row's concrete fields (foreign keys by id)."""
+    values: dict[str, JSONValue] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in UNLOGGED_FIELDS or (
+            fields is not None and field.name not in fields
+        ):
+            continue
+        values[field.name] = json_safe(getattr(instance, field.attname))
+    if instance.pk is not None:
+        for m2m in instance._meta.many_to_many:
+            if fields is None or m2m.name in fields:
+                related = getattr(instance, m2m.name).order_by("pk")
+                values[m2m.name] = [
+                    str(pk) for pk in related.values_list("pk", flat=True)
+                ]
+    return values
+
+
+def changes(
+    before: dict[str, JSONValue], after: dict[str, JSONValue]
+) -> tuple[dict[str, JSONValue], dict[str, JSONValue]]:
+    """Only the keys whose values differ, from both sides."""
+    keys = [key for key in after if before.get(key) != after[key]]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+def json_safe(value: Any) -> JSONValue:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    return value

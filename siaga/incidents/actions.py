@@ -1,0 +1,253 @@
+"""Actions on incidents: open, edit, move through the status machine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from siaga.areas.locate import locate
+from siaga.areas.models import Landmark
+from siaga.events.log import append_event, changes, snapshot
+from siaga.incidents.models import (
+    Category,
+    Incident,
+    IncidentCounter,
+    IncidentStatus,
+)
+from siaga.lib.errors import Conflict, IllegalTransition, InvalidInput
+
+if TYPE_CHECKING:
+    from siaga.accounts.models import User
+    from siaga.agencies.models import Agency
+    from siaga.intake.models import Contact
+
+# Statuses reached only through their own action, never by a plain status change.
+STATUSES_WITH_OWN_ACTION: dict[str, str] = {
+    IncidentStatus.DISPATCHED: "dispatch it to an agency",
+    IncidentStatus.MERGED: "merge it into another incident",
+}
+EDITABLE_FIELDS = ("category", "priority", "description", "people_count")
+LOCATION_FIELDS = (
+    "lat",
+    "lon",
+    "uncertainty_m",
+    "address",
+    "landmark",
+    "kelurahan",
+    "kecamatan",
+    "jurisdiction",
+)
+ENDED = frozenset(
+    {IncidentStatus.CLOSED, IncidentStatus.CANCELLED, IncidentStatus.MERGED}
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the caller says it is: a point with its uncertainty, words, or a
+    landmark."""
+
+    lat: float | None = None
+    lon: float | None = None
+    uncertainty_m: int | None = None
+    address: str = ""
+    landmark: Landmark | None = None
+
+    def point(self) -> tuple[float, float] | None:
+        if self.lat is not None and self.lon is not None:
+            return self.lat, self.lon
+        if self.landmark is not None:
+            return self.landmark.lat, self.landmark.lon
+        return None
+
+
+def next_incident_number(at: datetime) -> str:
+    """`TNG-20261204-0042`: city code, WIB date, and this server's share of the day's
+    count.
+
+    Server k of n takes k, k+n, k+2n…; the counter row is locked for the transaction.
+    """
+    day = timezone.localdate(at)
+    node, count = settings.SIAGA_NODE_INDEX, settings.SIAGA_NODE_COUNT
+    counter, _ = IncidentCounter.objects.select_for_update().get_or_create(
+        day=day, node=node
+    )
+    IncidentCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    sequence = (counter.last - 1) * count + node
+    return f"{settings.SIAGA_CITY_CODE}-{day:%Y%m%d}-{sequence:04d}"
+
+
+def place_fields(place: Place | None) -> dict[str, Any]:
+    """The incident's location columns for a place, with the areas its point falls
+    in."""
+    if place is None:
+        return dict.fromkeys(LOCATION_FIELDS) | {"address": ""}
+    if (place.lat is None) != (place.lon is None):
+        raise InvalidInput(
+            "give both latitude and longitude, or neither", field="location"
+        )
+    point = place.point()
+    located = locate(*point) if point else None
+    return {
+        "lat": point[0] if point else None,
+        "lon": point[1] if point else None,
+        "uncertainty_m": place.uncertainty_m,
+        "address": place.address,
+        "landmark": place.landmark,
+        "kelurahan": located.kelurahan if located else None,
+        "kecamatan": located.kecamatan if located else None,
+        "jurisdiction": located.jurisdiction if located else None,
+    }
+
+
+@transaction.atomic
+def open_incident(
+    *,
+    category: Category,
+    description: str = "",
+    priority: int | None = None,
+    people_count: int | None = None,
+    place: Place | None = None,
+    contacts: Sequence[Contact] = (),
+    agencies: Sequence[Agency] = (),
+    actor: User | None,
+) -> Incident:
+    """Open an incident, link the contacts that reported it, and dispatch it if
+    asked."""
+    from siaga.dispatching.actions import dispatch_incident
+    from siaga.intake.actions import link_contact
+
+    if not category.is_active:
+        raise InvalidInput(
+            f"category {category.code} is no longer in use", field="category"
+        )
+    now = timezone.now()
+    incident = Incident(
+        number=next_incident_number(now),
+        category=category,
+        priority=priority or category.default_priority,
+        description=description,
+        people_count=people_count,
+        opened_by=actor,
+        opened_at=now,
+        updated_at=now,
+        **place_fields(place),
+    )
+    incident.full_clean(exclude=["number", "opened_by"])
+    incident.save()
+    append_event(
+        actor=actor,
+        action="incident.opened",
+        target=incident,
+        after=snapshot(incident),
+        incident=incident,
+    )
+    for contact in contacts:
+        link_contact(contact, incident=incident, actor=actor)
+    for agency in agencies:
+        dispatch_incident(incident, agency=agency, actor=actor)
+    return incident
+
+
+@transaction.atomic
+def update_incident(
+    incident: Incident,
+    *,
+    fields: dict[str, Any],
+    place: Place | None = None,
+    change_place: bool = False,
+    actor: User | None,
+) -> Incident:
+    """Change what is known about an incident: category, priority, words, people,
+    place."""
+    incident = _locked(incident)
+    if incident.status in ENDED:
+        raise IllegalTransition(
+            f"incident {incident.number} is {incident.status}; reopen it first"
+        )
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
+    before = snapshot(incident)
+    values = dict(fields) | (place_fields(place) if change_place else {})
+    for name, value in values.items():
+        setattr(incident, name, value)
+    incident.full_clean(exclude=["number", "opened_by"])
+    old, new = changes(before, snapshot(incident))
+    if not new:
+        return incident
+    incident.updated_at = timezone.now()
+    incident.save()
+    append_event(
+        actor=actor,
+        action="incident.updated",
+        target=incident,
+        before=old,
+        after=new,
+        incident=incident,
+    )
+    return incident
+
+
+@transaction.atomic
+def change_incident_status(
+    incident: Incident, *, status: str, reason: str = "", actor: User | None
+) -> Incident:
+    """Move an incident along ALLOWED_TRANSITIONS; anything else is refused, nothing
+    changes."""
+    if status not in IncidentStatus.values:
+        raise InvalidInput(f"unknown status {status!r}", field="status")
+    if status in STATUSES_WITH_OWN_ACTION:
+        raise IllegalTransition(
+            f"to mark it {status}, {STATUSES_WITH_OWN_ACTION[status]}"
+        )
+    if status == IncidentStatus.CANCELLED and not reason.strip():
+        raise InvalidInput("say why the incident is cancelled", field="reason")
+    return move_incident(incident, status=status, reason=reason, actor=actor)
+
+
+def move_incident(
+    incident: Incident, *, status: str, reason: str = "", actor: User | None
+) -> Incident:
+    """The transition itself, shared by the actions that move incidents (dispatch,
+    merge…).
+
+    A conditional update: if someone moved the incident first, this one is refused.
+    """
+    if not incident.can_move_to(status):
+        raise IllegalTransition(
+            f"incident {incident.number} cannot go from {incident.status} to {status}"
+        )
+    now = timezone.now()
+    closed_at = now if status in ENDED else None
+    moved = Incident.objects.filter(pk=incident.pk, status=incident.status).update(
+        status=status, updated_at=now, closed_at=closed_at
+    )
+    if not moved:
+        raise Conflict(
+            f"incident {incident.number} was changed by someone else; reload it"
+        )
+    old_status = incident.status
+    incident.status, incident.updated_at, incident.closed_at = status, now, closed_at
+    after: dict[str, Any] = {"status": status} | ({"reason": reason} if reason else {})
+    append_event(
+        actor=actor,
+        action="incident.status_changed",
+        target=incident,
+        before={"status": old_status},
+        after=after,
+        incident=incident,
+    )
+    return incident
+
+
+def _locked(incident: Incident) -> Incident:
+    return Incident.objects.select_for_update().get(pk=incident.pk)

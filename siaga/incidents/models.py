@@ -1,0 +1,237 @@
+"""Incidents: what happened, where, how urgent, and its state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from siaga.accounts.roles import Can, Role
+
+if TYPE_CHECKING:
+    from siaga.accounts.models import User
+
+
+class Category(models.Model):
+    """A kind of incident in the local taxonomy, with its default priority and
+    routing."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=120, blank=True)
+    description = models.CharField(_("keterangan"), max_length=300, blank=True)
+    default_priority = models.PositiveSmallIntegerField(
+        _("prioritas bawaan"), default=3
+    )
+    default_agencies = models.ManyToManyField(
+        "agencies.Agency", blank=True, related_name="+", verbose_name=_("OPD bawaan")
+    )
+    eido_code = models.CharField(
+        _("kode EIDO/APCO"),
+        max_length=40,
+        blank=True,
+        help_text=_("mis. MEDICAL, FSTRU"),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="category_priority_1_to_5",
+                condition=Q(default_priority__gte=1, default_priority__lte=5),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncidentStatus(models.TextChoices):
+    NEW = "new", _("Baru")
+    DISPATCHED = "dispatched", _("Diteruskan ke OPD")
+    ACKNOWLEDGED = "acknowledged", _("Diterima OPD")
+    EN_ROUTE = "en_route", _("Menuju lokasi")
+    ON_SCENE = "on_scene", _("Di lokasi")
+    RESOLVED = "resolved", _("Selesai ditangani")
+    CLOSED = "closed", _("Ditutup")
+    REFERRED = "referred", _("Dirujuk ke wilayah lain")
+    CANCELLED = "cancelled", _("Dibatalkan")
+    MERGED = "merged", _("Digabung")
+
+
+S = IncidentStatus
+# The one map of legal moves. Terminal states (closed, cancelled, merged) have no way
+# out.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.DISPATCHED, S.RESOLVED, S.REFERRED, S.CANCELLED, S.MERGED}),
+    S.DISPATCHED: frozenset(
+        {
+            S.ACKNOWLEDGED,
+            S.EN_ROUTE,
+            S.ON_SCENE,
+            S.RESOLVED,
+            S.REFERRED,
+            S.CANCELLED,
+            S.MERGED,
+        }
+    ),
+    S.ACKNOWLEDGED: frozenset(
+        {S.EN_ROUTE, S.ON_SCENE, S.RESOLVED, S.CANCELLED, S.MERGED}
+    ),
+    S.EN_ROUTE: frozenset({S.ON_SCENE, S.RESOLVED, S.CANCELLED}),
+    S.ON_SCENE: frozenset({S.RESOLVED}),
+    S.RESOLVED: frozenset({S.CLOSED, S.DISPATCHED}),
+    S.REFERRED: frozenset({S.NEW, S.CLOSED}),
+    S.CLOSED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.MERGED: frozenset(),
+}
+OPEN_STATUSES = frozenset(
+    {S.NEW, S.DISPATCHED, S.ACKNOWLEDGED, S.EN_ROUTE, S.ON_SCENE, S.REFERRED}
+)
+
+
+class Priority(models.IntegerChoices):
+    CRITICAL = 1, _("1 · Kritis")
+    HIGH = 2, _("2 · Tinggi")
+    MEDIUM = 3, _("3 · Sedang")
+    LOW = 4, _("4 · Rendah")
+    MINIMAL = 5, _("5 · Informasi")
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def open(self) -> IncidentQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def visible_to(self, user: User) -> IncidentQuerySet:
+        """Everything for the call floor; an agency operator sees only its
+        dispatches."""
+        if not user.can(Can.VIEW_INCIDENTS):
+            return self.none()
+        if user.role == Role.AGENCY_OPERATOR:
+            from siaga.dispatching.models import (
+                Dispatch,
+            )  # dispatching depends on incidents
+
+            dispatched = Dispatch.objects.filter(agency=user.agency)
+            return self.filter(pk__in=dispatched.values("incident_id"))
+        return self
+
+
+class Incident(models.Model):
+    """Something that needs a response, opened from one or more contacts."""
+
+    number = models.CharField(_("nomor"), max_length=40, unique=True, editable=False)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("kategori"),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("prioritas"), choices=Priority.choices
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=IncidentStatus.choices, default=S.NEW
+    )
+    description = models.TextField(_("uraian"), blank=True)
+    people_count = models.PositiveIntegerField(
+        _("jumlah orang terlibat"), null=True, blank=True
+    )
+    lat = models.FloatField(_("lintang"), null=True, blank=True)
+    lon = models.FloatField(_("bujur"), null=True, blank=True)
+    uncertainty_m = models.PositiveIntegerField(
+        _("ketidakpastian (m)"), null=True, blank=True
+    )
+    address = models.CharField(_("alamat / uraian lokasi"), max_length=300, blank=True)
+    landmark = models.ForeignKey(
+        "areas.Landmark",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kelurahan = models.ForeignKey(
+        "areas.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kecamatan = models.ForeignKey(
+        "areas.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    jurisdiction = models.ForeignKey(
+        "areas.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_incidents",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("dibuka"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("diubah"), default=timezone.now)
+    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("insiden")
+        verbose_name_plural = _("insiden")
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["status", "opened_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="incident_priority_1_to_5",
+                condition=Q(priority__gte=1, priority__lte=5),
+            ),
+            models.CheckConstraint(
+                name="incident_lat_lon_together",
+                condition=Q(lat__isnull=True, lon__isnull=True)
+                | Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180)
+                & Q(lat__isnull=False, lon__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def can_move_to(self, status: str) -> bool:
+        return status in ALLOWED_TRANSITIONS[self.status]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def has_location(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+class IncidentCounter(models.Model):
+    """Per-day, per-server counter behind human incident numbers.
+
+    Server k of n hands out k, k+n, k+2n… so two servers that both write (the pair
+    during a split, or two embedded instances) can never produce the same number.
+    """
+
+    day = models.DateField()
+    node = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "node"], name="one_counter_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} node {self.node}: {self.last}"

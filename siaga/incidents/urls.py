@@ -1,0 +1,9 @@
+from django.urls import path
+
+from siaga.incidents import views
+
+app_name = "incidents"
+urlpatterns = [
+    path("", views.incident_list, name="list"),
+    path("<str:number>/", views.incident_detail, name="detail"),
+]

@@ -1,0 +1,160 @@
+"""Everything that reaches the centre: callers and their contacts on every channel."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    CALL = "call", _("Telepon")
+    SMS = "sms", _("SMS")
+    AML = "aml", _("AML (lokasi ponsel)")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
+    X = "x", _("X (Twitter)")
+    MESSENGER = "messenger", _("Messenger")
+    INSTAGRAM = "instagram", _("Instagram")
+    APP = "app", _("Aplikasi kota")
+    WEB = "web", _("Web")
+    EMAIL = "email", _("Surel")
+    REFERRAL = "referral", _("Rujukan wilayah lain")
+
+
+class Classification(models.TextChoices):
+    UNCLASSIFIED = "unclassified", _("Belum diklasifikasi")
+    EMERGENCY = "emergency", _("Darurat")
+    NON_EMERGENCY = "non_emergency", _("Bukan darurat (diteruskan ke kanal aduan)")
+    INFORMATION = "information", _("Permintaan informasi")
+    PRANK = "prank", _("Iseng / prank")
+    SILENT = "silent", _("Diam / tanpa suara")
+    WRONG_NUMBER = "wrong_number", _("Salah sambung")
+    DUPLICATE = "duplicate", _("Laporan ganda")
+    TEST = "test", _("Uji coba")
+
+
+# Classifications that count against a caller's nuisance score. Silent calls do not: a
+# silent
+# caller may be unable to speak.
+NUISANCE_CLASSIFICATIONS = frozenset({Classification.PRANK})
+
+
+class CallerKind(models.TextChoices):
+    PHONE = "phone", _("Nomor telepon")
+    HANDLE = "handle", _("Akun media sosial / aplikasi")
+    WITHHELD = "withheld", _("Nomor disembunyikan")
+
+
+class CallerQuerySet(models.QuerySet["Caller"]):
+    def with_history(self) -> CallerQuerySet:
+        return self.annotate(
+            contact_count=Count("contacts"),
+            prank_count=Count(
+                "contacts",
+                filter=Q(contacts__classification__in=NUISANCE_CLASSIFICATIONS),
+            ),
+        )
+
+
+class Caller(models.Model):
+    """A phone number (E.164) or a channel handle, with its history. Never blocked
+    outright:
+    graded nuisance handling keeps a real emergency from a frequent prankster
+    reachable."""
+
+    identifier = models.CharField(_("identitas"), max_length=120, unique=True)
+    kind = models.CharField(_("jenis"), max_length=16, choices=CallerKind.choices)
+    display_name = models.CharField(_("nama"), max_length=120, blank=True)
+    first_seen_at = models.DateTimeField(_("pertama kali"), default=timezone.now)
+
+    objects = CallerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pelapor")
+        verbose_name_plural = _("pelapor")
+
+    def __str__(self) -> str:
+        return self.display_name or self.identifier
+
+
+class Contact(models.Model):
+    """One inbound interaction on any channel. Every call is recorded, incident or not.
+
+    `raw_payload` is kept verbatim; (`channel`, `provider_id`) makes a retried delivery
+    idempotent; location carries its source and accuracy, since handsets, apps and
+    social-media pins differ in trust.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    channel = models.CharField(_("kanal"), max_length=16, choices=Channel.choices)
+    provider_id = models.CharField(_("id penyedia"), max_length=200, blank=True)
+    caller = models.ForeignKey(
+        Caller,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("pelapor"),
+    )
+    sender_raw = models.CharField(_("pengirim (asli)"), max_length=200, blank=True)
+    text = models.TextField(_("isi"), blank=True)
+    raw_payload = models.TextField(_("muatan asli"), blank=True)
+    classification = models.CharField(
+        _("klasifikasi"),
+        max_length=16,
+        choices=Classification.choices,
+        default=Classification.UNCLASSIFIED,
+    )
+    lat = models.FloatField(_("lintang"), null=True, blank=True)
+    lon = models.FloatField(_("bujur"), null=True, blank=True)
+    location_accuracy_m = models.PositiveIntegerField(
+        _("akurasi (m)"), null=True, blank=True
+    )
+    location_source = models.CharField(_("sumber lokasi"), max_length=32, blank=True)
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("insiden"),
+    )
+    note = models.TextField(_("catatan operator"), blank=True)
+    received_at = models.DateTimeField(
+        _("diterima"), default=timezone.now, db_index=True
+    )
+    classified_at = models.DateTimeField(_("diklasifikasi"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("kontak")
+        verbose_name_plural = _("kontak")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "provider_id"],
+                condition=~Q(provider_id=""),
+                name="one_contact_per_provider_message",
+            ),
+            models.CheckConstraint(
+                name="contact_lat_lon_together",
+                condition=Q(lat__isnull=True, lon__isnull=True)
+                | Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180)
+                & Q(lat__isnull=False, lon__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        sender = self.sender_raw or "-"
+        return f"{self.get_channel_display()} {sender} {self.received_at:%H:%M}"

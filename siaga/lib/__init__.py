@@ -1,0 +1,1 @@
+"""Pure helpers (geometry, phone numbers, errors) with no models of their own."""

@@ -1,0 +1,33 @@
+"""Errors that actions raise; the API and views turn each into a clear 4xx."""
+
+from __future__ import annotations
+
+
+class ActionError(Exception):
+    """A request the domain refuses. `code` is stable for clients; the message is for
+    people."""
+
+    code = "invalid"
+    http_status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(ActionError):
+    code = "invalid_input"
+    http_status = 422
+
+
+class IllegalTransition(ActionError):
+    code = "illegal_transition"
+    http_status = 409
+
+
+class Conflict(ActionError):
+    """Someone else changed the row first (a conditional update matched nothing)."""
+
+    code = "conflict"
+    http_status = 409

@@ -1,0 +1,84 @@
+"""Geometry helpers on shapely 2: GeoJSON in and out, validation, point lookup indexes.
+
+Coordinates follow GeoJSON: (lon, lat) in WGS84.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import shapely
+from shapely import STRtree
+from shapely.geometry import Point, mapping, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.validation import explain_validity
+
+POLYGONAL = frozenset({"Polygon", "MultiPolygon"})
+
+
+class GeometryError(ValueError):
+    """Geometry that cannot be used as an area boundary."""
+
+
+def parse_boundary(data: Any) -> BaseGeometry:
+    """A valid, non-empty (Multi)Polygon within WGS84 bounds, or GeometryError."""
+    if not isinstance(data, dict) or data.get("type") not in POLYGONAL:
+        found = data.get("type") if isinstance(data, dict) else type(data).__name__
+        raise GeometryError(f"expected a Polygon or MultiPolygon, found {found}")
+    try:
+        geometry = shape(data)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+        raise GeometryError(f"unreadable coordinates: {error}") from None
+    if geometry.is_empty:
+        raise GeometryError("empty geometry")
+    if not geometry.is_valid:
+        raise GeometryError(explain_validity(geometry))
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    if min_lon < -180 or max_lon > 180 or min_lat < -90 or max_lat > 90:
+        raise GeometryError("coordinates outside WGS84 bounds (is the order lon, lat?)")
+    return geometry
+
+
+def to_geojson(geometry: BaseGeometry) -> str:
+    return json.dumps(
+        mapping(shapely.set_precision(geometry, 1e-6)), separators=(",", ":")
+    )
+
+
+def from_geojson(text: str) -> BaseGeometry:
+    return shape(json.loads(text))
+
+
+def polygon(points_lat_lon: Sequence[Sequence[float]]) -> BaseGeometry:
+    """A polygon from (lat, lon) pairs, the order people write coordinates in."""
+    return shapely.Polygon([(lon, lat) for lat, lon in points_lat_lon])
+
+
+def centre(geometry: BaseGeometry) -> tuple[float, float]:
+    """(lat, lon) of a point guaranteed to lie inside the geometry."""
+    point = geometry.representative_point()
+    return point.y, point.x
+
+
+@dataclass(frozen=True)
+class IndexedShape:
+    key: int
+    geometry: BaseGeometry
+
+
+class PointIndex:
+    """Which shapes contain a point: an STR-tree over prepared geometries."""
+
+    def __init__(self, shapes: Sequence[IndexedShape]) -> None:
+        self._shapes = list(shapes)
+        for item in self._shapes:
+            shapely.prepare(item.geometry)
+        self._tree = STRtree([item.geometry for item in self._shapes])
+
+    def containing(self, lat: float, lon: float) -> list[int]:
+        point = Point(lon, lat)
+        hits = self._tree.query(point, predicate="intersects")
+        return [self._shapes[int(i)].key for i in hits]

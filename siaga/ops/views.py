@@ -1,0 +1,42 @@
+"""Health endpoints for load balancers and the primary/backup pair."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@never_cache
+@login_not_required
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process is alive and answering. Touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+@login_not_required
+def readyz(request: HttpRequest) -> JsonResponse:
+    """The database is reachable and takes writes (a standby or a locked file does not).
+
+    The write probe is an UPDATE that matches no row: PostgreSQL refuses it in a read-
+    only
+    (standby) session, and on SQLite the IMMEDIATE transaction must win the write lock.
+    """
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE django_migrations SET app = app WHERE 1 = 0")
+    except DatabaseError as error:
+        return JsonResponse(
+            {
+                "status": "unavailable",
+                "database": connection.vendor,
+                "error": str(error)[:200],
+            },
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": connection.vendor})

@@ -1,0 +1,49 @@
+"""The background worker: claims due rows from database tables, one pass at a time.
+
+Each task is a function that finds due rows and hands each to an action, which claims
+it with a conditional update; two workers (or the embedded one and `siaga worker`) never
+do the same work twice. Later tasks (outbound messages, referral deadlines) join TASKS.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from django.db import close_old_connections
+
+from siaga.dispatching.actions import escalate_dispatch
+from siaga.dispatching.models import Dispatch
+
+log = logging.getLogger("siaga.worker")
+
+
+def escalate_overdue_dispatches() -> int:
+    overdue = Dispatch.objects.overdue().select_related("incident", "agency")[:100]
+    return sum(escalate_dispatch(dispatch, actor=None) for dispatch in overdue)
+
+
+TASKS: list[Callable[[], int]] = [escalate_overdue_dispatches]
+
+
+def run_once() -> int:
+    """One pass over every task; a failing task is logged and the others still run."""
+    done = 0
+    for task in TASKS:
+        try:
+            done += task()
+        except Exception:
+            log.exception("worker task %s failed", task.__name__)
+    return done
+
+
+def run_forever(interval: float, stop: threading.Event) -> None:
+    """1. Run every task once. 2. Drop stale connections (a failover may have moved the
+    primary). 3. Sleep `interval` seconds or until stopped. Repeat."""
+    log.info("worker started, one pass every %s s", interval)
+    while not stop.is_set():
+        close_old_connections()
+        run_once()
+        close_old_connections()
+        stop.wait(interval)
