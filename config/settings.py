@@ -124,9 +124,10 @@ def database_from_env() -> dict[str, Any]:
     url = env("DATABASE_URL")
     if url:
         return postgres_database(url)
-    return sqlite_database(
-        Path(env("SIAGA_SQLITE_PATH", str(BASE_DIR / "var" / "siaga.sqlite3")))
-    )
+    path = Path(env("SIAGA_SQLITE_PATH", str(BASE_DIR / "var" / "siaga.sqlite3")))
+    # SQLite creates the file but not its folder; a fresh checkout has no var/ yet.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return sqlite_database(path)
 
 
 def refuse_unsafe_production(settings: dict[str, Any]) -> None:
