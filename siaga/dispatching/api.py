@@ -19,7 +19,7 @@ from siaga.incidents.api import (
     get_visible_incident,
     incident_out,
 )
-from siaga.lib.fields import Code
+from siaga.lib.fields import Code, errors
 
 router = Router(tags=["dispatches"])
 
@@ -47,7 +47,7 @@ def live_dispatch(user: User, number: str, agency_code: str) -> Dispatch:
 
 @router.post(
     "/incidents/{number}/dispatches",
-    response={201: IncidentOut},
+    response={201: IncidentOut, **errors(403, 404, 409, 422)},
     summary="Dispatch an incident to an agency",
 )
 def create_dispatch(
@@ -63,7 +63,7 @@ def create_dispatch(
 
 @router.post(
     "/incidents/{number}/dispatches/{agency}/acknowledge",
-    response=IncidentOut,
+    response={200: IncidentOut, **errors(403, 404, 409)},
     summary="The agency acknowledges its dispatch",
 )
 def acknowledge(request: HttpRequest, number: str, agency: str) -> dict[str, Any]:

@@ -26,7 +26,15 @@ from siaga.incidents.actions import (
 from siaga.incidents.models import Category, Incident, IncidentStatus
 from siaga.intake.models import Contact
 from siaga.lib.errors import InvalidInput
-from siaga.lib.fields import Code, Latitude, Longitude, LongText, Metres, ShortText
+from siaga.lib.fields import (
+    Code,
+    Latitude,
+    Longitude,
+    LongText,
+    Metres,
+    ShortText,
+    errors,
+)
 
 router = Router(tags=["incidents"])
 
@@ -228,7 +236,9 @@ def parse_uuid(value: str, field: str) -> str:
 
 
 @router.get(
-    "/incidents", response=IncidentList, summary="List incidents the caller may see"
+    "/incidents",
+    response={200: IncidentList, **errors(403, 422)},
+    summary="List incidents the caller may see",
 )
 def list_incidents(
     request: HttpRequest, filters: Query[IncidentFilter]
@@ -248,7 +258,11 @@ def list_incidents(
     return {"count": incidents.count(), "items": [incident_out(i) for i in page]}
 
 
-@router.post("/incidents", response={201: IncidentOut}, summary="Open an incident")
+@router.post(
+    "/incidents",
+    response={201: IncidentOut, **errors(403, 409, 413, 422)},
+    summary="Open an incident",
+)
 def create_incident(
     request: HttpRequest, payload: IncidentIn
 ) -> Status[dict[str, Any]]:
@@ -268,13 +282,21 @@ def create_incident(
     return Status(201, incident_out(get_visible_incident(user, incident.number)))
 
 
-@router.get("/incidents/{number}", response=IncidentOut, summary="Read one incident")
+@router.get(
+    "/incidents/{number}",
+    response={200: IncidentOut, **errors(403, 404)},
+    summary="Read one incident",
+)
 def read_incident(request: HttpRequest, number: str) -> dict[str, Any]:
     user = api_user(request, Can.VIEW_INCIDENTS)
     return incident_out(get_visible_incident(user, number))
 
 
-@router.patch("/incidents/{number}", response=IncidentOut, summary="Change an incident")
+@router.patch(
+    "/incidents/{number}",
+    response={200: IncidentOut, **errors(403, 404, 409, 413, 422)},
+    summary="Change an incident",
+)
 def patch_incident(
     request: HttpRequest, number: str, payload: IncidentPatch
 ) -> dict[str, Any]:
@@ -302,7 +324,9 @@ def patch_incident(
 
 
 @router.post(
-    "/incidents/{number}/status", response=IncidentOut, summary="Change status"
+    "/incidents/{number}/status",
+    response={200: IncidentOut, **errors(403, 404, 409, 422)},
+    summary="Change status",
 )
 def set_incident_status(
     request: HttpRequest, number: str, payload: StatusIn
@@ -315,7 +339,11 @@ def set_incident_status(
     return incident_out(get_visible_incident(user, number))
 
 
-@router.get("/incidents/{number}/events", response=list[EventOut], summary="Timeline")
+@router.get(
+    "/incidents/{number}/events",
+    response={200: list[EventOut], **errors(403, 404)},
+    summary="Timeline",
+)
 def incident_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     user = api_user(request, Can.VIEW_INCIDENTS)
     incident = get_visible_incident(user, number)
@@ -342,7 +370,9 @@ class CategoryOut(Schema):
     default_agencies: list[str]
 
 
-@router.get("/categories", response=list[CategoryOut], tags=["reference"])
+@router.get(
+    "/categories", response={200: list[CategoryOut], **errors(403)}, tags=["reference"]
+)
 def list_categories(request: HttpRequest) -> list[dict[str, Any]]:
     api_user(request, Can.VIEW_INCIDENTS)
     return [

@@ -14,7 +14,15 @@ from siaga.accounts.roles import Can
 from siaga.incidents.api import get_visible_incident, parse_uuid
 from siaga.intake.actions import Fix, classify_contact, record_contact
 from siaga.intake.models import Channel, Classification, Contact
-from siaga.lib.fields import Code, Latitude, Longitude, LongText, Metres, ShortText
+from siaga.lib.fields import (
+    Code,
+    Latitude,
+    Longitude,
+    LongText,
+    Metres,
+    ShortText,
+    errors,
+)
 
 router = Router(tags=["contacts"])
 
@@ -101,7 +109,11 @@ def get_contact(contact_id: str) -> Contact:
     return contact
 
 
-@router.get("/contacts", response=ContactList, summary="List contacts, newest first")
+@router.get(
+    "/contacts",
+    response={200: ContactList, **errors(403, 422)},
+    summary="List contacts, newest first",
+)
 def list_contacts(
     request: HttpRequest, filters: Query[ContactFilter]
 ) -> dict[str, Any]:
@@ -117,7 +129,7 @@ def list_contacts(
 
 @router.post(
     "/contacts",
-    response={200: ContactOut, 201: ContactOut},
+    response={200: ContactOut, 201: ContactOut, **errors(403, 413, 422)},
     summary="Record a contact (201); a repeated provider_id returns the first (200)",
 )
 def create_contact(request: HttpRequest, payload: ContactIn) -> Status[dict[str, Any]]:
@@ -139,14 +151,20 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status[dict[str,
     )
 
 
-@router.get("/contacts/{contact_id}", response=ContactOut, summary="Read one contact")
+@router.get(
+    "/contacts/{contact_id}",
+    response={200: ContactOut, **errors(403, 404, 422)},
+    summary="Read one contact",
+)
 def read_contact(request: HttpRequest, contact_id: str) -> dict[str, Any]:
     api_user(request, Can.VIEW_CONTACTS)
     return contact_out(get_contact(contact_id))
 
 
 @router.patch(
-    "/contacts/{contact_id}", response=ContactOut, summary="Classify a contact"
+    "/contacts/{contact_id}",
+    response={200: ContactOut, **errors(403, 404, 409, 413, 422)},
+    summary="Classify a contact",
 )
 def patch_contact(
     request: HttpRequest, contact_id: str, payload: ContactPatch

@@ -1,10 +1,10 @@
-"""Field types for API schemas that refuse what the database would choke on."""
+"""API schema types: fields that refuse what the database would choke on, and errors."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 
 def no_nul(value: str) -> str:
@@ -20,3 +20,22 @@ Code = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(no_nul)
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Metres = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="stable, for programs: not_found, invalid_input…")
+    message: str = Field(description="for people")
+    fields: dict[str, list[str]] | None = Field(
+        None, description="the fields at fault, each with its messages"
+    )
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx answer of the API has this shape."""
+
+    error: ErrorBody
+
+
+def errors(*codes: int) -> dict[int, type[ErrorOut]]:
+    """The error responses of an operation, for its OpenAPI description."""
+    return dict.fromkeys((400, 401, *codes), ErrorOut)

@@ -1,0 +1,65 @@
+"""The OpenAPI document describes every operation the API serves."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from siaga.api import api
+
+EXPECTED = {
+    ("get", "/api/v1/incidents"),
+    ("post", "/api/v1/incidents"),
+    ("get", "/api/v1/incidents/{number}"),
+    ("patch", "/api/v1/incidents/{number}"),
+    ("post", "/api/v1/incidents/{number}/status"),
+    ("get", "/api/v1/incidents/{number}/events"),
+    ("post", "/api/v1/incidents/{number}/dispatches"),
+    ("post", "/api/v1/incidents/{number}/dispatches/{agency}/acknowledge"),
+    ("get", "/api/v1/categories"),
+    ("get", "/api/v1/contacts"),
+    ("post", "/api/v1/contacts"),
+    ("get", "/api/v1/contacts/{contact_id}"),
+    ("patch", "/api/v1/contacts/{contact_id}"),
+}
+
+
+def served_operations() -> set[tuple[str, str]]:
+    served = set()
+    for _, router in api._routers:
+        for path, view in router.path_operations.items():
+            for operation in view.operations:
+                for method in operation.methods:
+                    served.add((method.lower(), "/api/v1" + path))
+    return served
+
+
+def test_the_document_is_public_json(db: None) -> None:
+    response = Client().get("/api/v1/openapi.json")
+
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "Siaga112 API"
+
+
+def test_every_served_operation_is_described(db: None) -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+    described = {
+        (method, path)
+        for path, operations in document["paths"].items()
+        for method in operations
+    }
+
+    assert served_operations() == EXPECTED
+    assert described == EXPECTED
+
+
+def test_every_operation_documents_its_errors_and_authentication(db: None) -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method} {path}"
+            assert operation.get("summary"), where
+            assert {"400", "401", "403"} <= set(operation["responses"]), where
+            assert operation["security"], where
+    error = document["components"]["schemas"]["ErrorOut"]
+    assert error["required"] == ["error"]

@@ -1,0 +1,123 @@
+"""Deny by default: every page and endpoint refuses anyone without the right, by role.
+
+The matrix below is the whole API, each operation against each role; a new endpoint
+must be added here (test_the_matrix_covers_every_operation fails otherwise).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from siaga.accounts.models import User
+from siaga.accounts.roles import Role
+from siaga.incidents.models import Incident
+from siaga.testing import api_client, make_user
+from siaga.tests.test_openapi import EXPECTED
+
+MakeIncident = Callable[..., Incident]
+ALL = set(Role.values)
+FLOOR = {Role.CALL_TAKER, Role.ROOM_OPERATOR, Role.SUPERVISOR, Role.ADMIN}
+AGENCY = {Role.AGENCY_OPERATOR, Role.ADMIN}
+# (method, path, body, roles allowed); {number} is the incident made for each test.
+MATRIX = [
+    ("get", "/api/v1/incidents", None, ALL),
+    ("post", "/api/v1/incidents", {"category": "lainnya"}, FLOOR),
+    ("get", "/api/v1/incidents/{number}", None, ALL),
+    ("patch", "/api/v1/incidents/{number}", {"priority": 2}, FLOOR),
+    ("post", "/api/v1/incidents/{number}/status", {"status": "resolved"}, FLOOR),
+    ("get", "/api/v1/incidents/{number}/events", None, ALL),
+    ("post", "/api/v1/incidents/{number}/dispatches", {"agency": "POLRES"}, FLOOR),
+    (
+        "post",
+        "/api/v1/incidents/{number}/dispatches/{agency}/acknowledge",
+        None,
+        AGENCY,
+    ),
+    ("get", "/api/v1/categories", None, ALL),
+    ("get", "/api/v1/contacts", None, FLOOR),
+    ("post", "/api/v1/contacts", {"channel": "call"}, FLOOR),
+    ("get", "/api/v1/contacts/{contact_id}", None, FLOOR),
+    ("patch", "/api/v1/contacts/{contact_id}", {"classification": "prank"}, FLOOR),
+]
+PUBLIC_PAGES = {"/akun/masuk/", "/healthz", "/readyz", "/i18n/setlang/"}
+
+
+def test_the_matrix_covers_every_operation() -> None:
+    assert {(method, path) for method, path, *_ in MATRIX} == EXPECTED
+
+
+def call(client: Client, method: str, path: str, body: object) -> int:
+    data = json.dumps(body) if body is not None else None
+    response = getattr(client, method)(path, data, content_type="application/json")
+    return int(response.status_code)
+
+
+@pytest.mark.parametrize(("method", "path", "body", "allowed"), MATRIX)
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_each_role_is_refused_what_it_may_not_do(
+    make_incident: MakeIncident,
+    role: str,
+    method: str,
+    path: str,
+    body: object,
+    allowed: set[str],
+) -> None:
+    from siaga.intake.actions import record_contact
+
+    incident = make_incident(agencies=("DAMKAR",))
+    contact, _ = record_contact(channel="call", sender="081234567890", actor=None)
+    user: User = make_user(
+        f"u-{role}", role, "DAMKAR" if role == Role.AGENCY_OPERATOR else ""
+    )
+    url = path.format(
+        number=incident.number, agency="DAMKAR", contact_id=contact.public_id
+    )
+
+    status = call(api_client(user), method, url, body)
+
+    if role in allowed:
+        assert status < 400, (role, method, url, status)
+    else:
+        assert status == 403, (role, method, url, status)
+
+
+@pytest.mark.parametrize(("method", "path", "body", "allowed"), MATRIX)
+def test_anonymous_callers_get_401(
+    db: None, method: str, path: str, body: object, allowed: set[str]
+) -> None:
+    url = path.format(number="TNG-20261204-0001", agency="DAMKAR", contact_id="x")
+    assert call(Client(), method, url, body) == 401
+
+
+def page_paths() -> list[str]:
+    """Every page URL the project serves outside the API and the admin."""
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str) -> list[str]:
+        paths = []
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if not route.startswith(("api/", "admin/")):
+                    paths += walk(pattern.url_patterns, route)
+            else:
+                paths.append("/" + route.replace("<str:number>", "TNG-20261204-0001"))
+        return paths
+
+    return walk(get_resolver().url_patterns, "")
+
+
+def test_every_page_but_the_public_ones_needs_a_login(db: None) -> None:
+    pages = page_paths()
+    assert "/insiden/" in pages
+
+    for path in pages:
+        if path in PUBLIC_PAGES or path.startswith(("/api/", "/admin/")):
+            continue
+        response = Client().get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/akun/masuk/"), path
