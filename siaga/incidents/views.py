@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, render
 
 from siaga.accounts.access import capability_required
 from siaga.accounts.roles import Can
-from siaga.events.models import Event
 from siaga.incidents.models import Incident
+from siaga.incidents.timeline import timeline
 
 
 @capability_required(Can.VIEW_INCIDENTS)
@@ -32,7 +32,8 @@ def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
         ),
         number=number,
     )
-    events = Event.objects.for_incident(incident.pk)
     return render(
-        request, "incidents/detail.html", {"incident": incident, "events": events}
+        request,
+        "incidents/detail.html",
+        {"incident": incident, "timeline": timeline(incident.pk)},
     )

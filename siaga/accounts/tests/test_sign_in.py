@@ -82,3 +82,11 @@ def test_only_the_admin_role_reaches_the_admin_site(db: None) -> None:
         response = client.get("/admin/")
         expected = 200 if role == Role.ADMIN else 302
         assert response.status_code == expected, role
+
+
+def test_an_english_browser_still_gets_bahasa_until_english_is_chosen(db: None) -> None:
+    client = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
+
+    page = client.get("/akun/masuk/").content.decode()
+
+    assert "Masuk ke Siaga112" in page

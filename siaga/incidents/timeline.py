@@ -1,0 +1,58 @@
+"""An incident's timeline in words an operator reads, built from the event log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from siaga.events.models import Event
+from siaga.incidents.models import IncidentStatus
+from siaga.intake.models import Classification
+
+ACTION_LABELS = {
+    "incident.opened": _("Insiden dibuka"),
+    "incident.updated": _("Data insiden diubah"),
+    "incident.status_changed": _("Status menjadi"),
+    "dispatch.sent": _("Diteruskan ke"),
+    "dispatch.acknowledged": _("Dikonfirmasi oleh"),
+    "dispatch.escalated": _("Batas konfirmasi terlewati:"),
+    "contact.classified": _("Kontak diklasifikasi sebagai"),
+    "contact.linked": _("Kontak ditautkan"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    text: str
+
+
+def describe(event: Event) -> str:
+    label = str(ACTION_LABELS.get(event.action, event.action))
+    after = event.after or {}
+    if (
+        event.action == "incident.status_changed"
+        and after.get("status") in IncidentStatus
+    ):
+        detail = str(IncidentStatus(after["status"]).label)
+        reason = f" ({after['reason']})" if after.get("reason") else ""
+        return f"{label} {detail}{reason}"
+    if event.action.startswith("dispatch."):
+        agency = event.target_label.rpartition(" → ")[2]
+        return f"{label} {agency}"
+    if (
+        event.action == "contact.classified"
+        and after.get("classification") in Classification
+    ):
+        return f"{label} {Classification(after['classification']).label}"
+    return label
+
+
+def timeline(incident_id: int) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(at=event.created_at, actor=event.actor_name, text=describe(event))
+        for event in Event.objects.for_incident(incident_id)
+    ]
