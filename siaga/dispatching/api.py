@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from siaga.accounts.access import api_user
 from siaga.accounts.models import User
@@ -19,12 +19,12 @@ from siaga.incidents.api import (
     get_visible_incident,
     incident_out,
 )
-from siaga.lib.fields import Code, errors
+from siaga.lib.fields import Body, Code, errors
 
 router = Router(tags=["dispatches"])
 
 
-class DispatchIn(Schema):
+class DispatchIn(Body):
     agency: Code
 
 

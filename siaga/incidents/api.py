@@ -27,6 +27,7 @@ from siaga.incidents.models import Category, Incident, IncidentStatus
 from siaga.intake.models import Contact
 from siaga.lib.errors import InvalidInput
 from siaga.lib.fields import (
+    Body,
     Code,
     Latitude,
     Longitude,
@@ -39,7 +40,7 @@ from siaga.lib.fields import (
 router = Router(tags=["incidents"])
 
 
-class LocationIn(Schema):
+class LocationIn(Body):
     lat: Latitude | None = None
     lon: Longitude | None = None
     uncertainty_m: Metres | None = None
@@ -83,7 +84,7 @@ class IncidentOut(Schema):
     dispatches: list[DispatchOut]
 
 
-class IncidentIn(Schema):
+class IncidentIn(Body):
     category: Code
     description: LongText = ""
     priority: int | None = Field(None, ge=1, le=5)
@@ -93,7 +94,7 @@ class IncidentIn(Schema):
     agencies: list[Code] = Field(default_factory=list, max_length=20)
 
 
-class IncidentPatch(Schema):
+class IncidentPatch(Body):
     category: Code | None = None
     description: LongText | None = None
     priority: int | None = Field(None, ge=1, le=5)
@@ -101,7 +102,7 @@ class IncidentPatch(Schema):
     location: LocationIn | None = None
 
 
-class StatusIn(Schema):
+class StatusIn(Body):
     status: Code
     reason: ShortText = ""
 

@@ -15,6 +15,7 @@ from siaga.incidents.api import get_visible_incident, parse_uuid
 from siaga.intake.actions import Fix, classify_contact, record_contact
 from siaga.intake.models import Channel, Classification, Contact
 from siaga.lib.fields import (
+    Body,
     Code,
     Latitude,
     Longitude,
@@ -27,14 +28,14 @@ from siaga.lib.fields import (
 router = Router(tags=["contacts"])
 
 
-class FixIn(Schema):
+class FixIn(Body):
     lat: Latitude
     lon: Longitude
     accuracy_m: Metres | None = None
     source: Code = "api"
 
 
-class ContactIn(Schema):
+class ContactIn(Body):
     channel: Channel
     sender: ShortText = ""
     display_name: ShortText = ""
@@ -61,7 +62,7 @@ class ContactOut(Schema):
     classified_at: datetime | None
 
 
-class ContactPatch(Schema):
+class ContactPatch(Body):
     classification: Classification
     incident: Code | None = Field(None, description="number of the incident it reports")
     note: LongText = ""

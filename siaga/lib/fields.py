@@ -39,3 +39,12 @@ class ErrorOut(BaseModel):
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
     """The error responses of an operation, for its OpenAPI description."""
     return dict.fromkeys((400, 401, *codes), ErrorOut)
+
+
+class Body(BaseModel):
+    """Base of every request body: a JSON object, nothing else.
+
+    ninja's own Schema reads attributes from any object, so a body of `"AAA"` or `[]`
+    would validate as an empty object and silently change nothing; a plain pydantic
+    model refuses anything but an object.
+    """

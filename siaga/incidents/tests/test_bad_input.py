@@ -116,3 +116,16 @@ def test_no_body_makes_the_api_fail_with_a_500(call_taker: User, body: Any) -> N
 
     assert response.status_code in {201, 400, 403, 409, 422}, response.content
     assert response.status_code == 201 or "error" in response.json()
+
+
+@pytest.mark.parametrize("body", ['"AAA"', "[]", "null", "0", "false"])
+def test_a_patch_that_is_not_an_object_is_refused(
+    call_taker: User, make_incident: Any, body: str
+) -> None:
+    incident = make_incident()
+    response = api_client(call_taker).patch(
+        f"/api/v1/incidents/{incident.number}", body, content_type="application/json"
+    )
+
+    assert response.status_code in {400, 422}, response.content
+    assert response.json()["error"]["code"] in {"bad_request", "invalid_input"}
