@@ -6,12 +6,14 @@ document stays true as the API grows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -32,6 +34,17 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+
+
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """Like Django's test client, keep the request cycle from closing the connection
+    that holds the test's transaction (it would on PostgreSQL)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -62,6 +75,7 @@ def test_the_api_keeps_its_document(
     case: schemathesis.Case[Any],
     token_header: dict[str, str],
     known_ids: dict[str, str],
+    keep_test_connection: None,
 ) -> None:
     if case.path_parameters:
         case.path_parameters |= {k: known_ids[k] for k in case.path_parameters}
