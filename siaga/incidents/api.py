@@ -33,8 +33,10 @@ from siaga.lib.fields import (
     Longitude,
     LongText,
     Metres,
+    PageQuery,
     ShortText,
     errors,
+    paginate,
 )
 
 router = Router(tags=["incidents"])
@@ -112,11 +114,9 @@ class IncidentList(Schema):
     items: list[IncidentOut]
 
 
-class IncidentFilter(Schema):
+class IncidentFilter(PageQuery):
     status: IncidentStatus | None = None
     open: bool | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class EventOut(Schema):
@@ -168,13 +168,7 @@ def incident_out(incident: Incident) -> dict[str, Any]:
 
 
 def visible_incidents(user: User) -> QuerySet[Incident]:
-    return (
-        Incident.objects.visible_to(user)
-        .select_related(
-            "category", "landmark", "kelurahan", "kecamatan", "jurisdiction"
-        )
-        .prefetch_related("dispatches__agency")
-    )
+    return Incident.objects.visible_to(user).for_display()
 
 
 def get_visible_incident(user: User, number: str) -> Incident:
@@ -255,8 +249,7 @@ def list_incidents(
             if filters.open
             else incidents.exclude(pk__in=open_ones)
         )
-    page = incidents[filters.offset : filters.offset + filters.limit]
-    return {"count": incidents.count(), "items": [incident_out(i) for i in page]}
+    return paginate(incidents, filters, incident_out)
 
 
 @router.post(

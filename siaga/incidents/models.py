@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from siaga.accounts.roles import Can, Role
+from siaga.lib.geo import lat_lon_constraint
 
 if TYPE_CHECKING:
     from siaga.accounts.models import User
@@ -111,6 +112,12 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
     def open(self) -> IncidentQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
+    def for_display(self) -> IncidentQuerySet:
+        """With what every list and page shows: category, places, dispatches."""
+        return self.select_related(
+            "category", "landmark", "kelurahan", "kecamatan", "jurisdiction"
+        ).prefetch_related("dispatches__agency")
+
     def visible_to(self, user: User) -> IncidentQuerySet:
         """Everything for the call floor; an agency operator sees only its
         dispatches."""
@@ -194,12 +201,7 @@ class Incident(models.Model):
                 name="incident_priority_1_to_5",
                 condition=Q(priority__gte=1, priority__lte=5),
             ),
-            models.CheckConstraint(
-                name="incident_lat_lon_together",
-                condition=Q(lat__isnull=True, lon__isnull=True)
-                | Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180)
-                & Q(lat__isnull=False, lon__isnull=False),
-            ),
+            lat_lon_constraint("incident_lat_lon_together"),
         ]
 
     def __str__(self) -> str:

@@ -3,37 +3,27 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from siaga.accounts.access import capability_required
+from siaga.accounts.access import require
 from siaga.accounts.roles import Can
 from siaga.incidents.models import Incident
 from siaga.incidents.timeline import timeline
 
+LIST_LIMIT = 200
 
-@capability_required(Can.VIEW_INCIDENTS)
+
 def incident_list(request: HttpRequest) -> HttpResponse:
+    user = require(request.user, Can.VIEW_INCIDENTS)
     show_open = "semua" not in request.GET
-    incidents = Incident.objects.visible_to(request.user)  # type: ignore[arg-type]
+    incidents = Incident.objects.visible_to(user).for_display()
     if show_open:
         incidents = incidents.open()
-    incidents = incidents.select_related(
-        "category", "kelurahan", "kecamatan", "jurisdiction"
-    ).prefetch_related("dispatches__agency")[:200]
-    return render(
-        request, "incidents/list.html", {"incidents": incidents, "show_open": show_open}
-    )
+    context = {"incidents": incidents[:LIST_LIMIT], "show_open": show_open}
+    return render(request, "incidents/list.html", context)
 
 
-@capability_required(Can.VIEW_INCIDENTS)
 def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
-    incidents = Incident.objects.visible_to(request.user)  # type: ignore[arg-type]
-    incident = get_object_or_404(
-        incidents.select_related(
-            "category", "kelurahan", "kecamatan", "jurisdiction", "landmark"
-        ),
-        number=number,
-    )
-    return render(
-        request,
-        "incidents/detail.html",
-        {"incident": incident, "timeline": timeline(incident.pk)},
-    )
+    user = require(request.user, Can.VIEW_INCIDENTS)
+    incidents = Incident.objects.visible_to(user).for_display()
+    incident = get_object_or_404(incidents, number=number)
+    context = {"incident": incident, "timeline": timeline(incident.pk)}
+    return render(request, "incidents/detail.html", context)

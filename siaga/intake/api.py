@@ -21,8 +21,10 @@ from siaga.lib.fields import (
     Longitude,
     LongText,
     Metres,
+    PageQuery,
     ShortText,
     errors,
+    paginate,
 )
 
 router = Router(tags=["contacts"])
@@ -68,11 +70,9 @@ class ContactPatch(Body):
     note: LongText = ""
 
 
-class ContactFilter(Schema):
+class ContactFilter(PageQuery):
     channel: Channel | None = None
     classification: Classification | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class ContactList(Schema):
@@ -124,8 +124,7 @@ def list_contacts(
         found = found.filter(channel=filters.channel)
     if filters.classification:
         found = found.filter(classification=filters.classification)
-    page = found[filters.offset : filters.offset + filters.limit]
-    return {"count": found.count(), "items": [contact_out(c) for c in page]}
+    return paginate(found, filters, contact_out)
 
 
 @router.post(

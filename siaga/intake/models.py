@@ -10,6 +10,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from siaga.lib.geo import lat_lon_constraint
+
 
 class Channel(models.TextChoices):
     CALL = "call", _("Telepon")
@@ -147,12 +149,7 @@ class Contact(models.Model):
                 condition=~Q(provider_id=""),
                 name="one_contact_per_provider_message",
             ),
-            models.CheckConstraint(
-                name="contact_lat_lon_together",
-                condition=Q(lat__isnull=True, lon__isnull=True)
-                | Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180)
-                & Q(lat__isnull=False, lon__isnull=False),
-            ),
+            lat_lon_constraint("contact_lat_lon_together"),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,12 @@
-"""API schema types: fields that refuse what the database would choke on, and errors."""
+"""API schema types: safe fields, the error format, pages of results."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
+from django.db.models import Model, QuerySet
+from ninja import Schema
 from pydantic import AfterValidator, BaseModel, Field
 
 
@@ -20,6 +23,7 @@ Code = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(no_nul)
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Metres = Annotated[int, Field(ge=0, le=1_000_000)]
+M = TypeVar("M", bound=Model)
 
 
 class ErrorBody(BaseModel):
@@ -48,3 +52,18 @@ class Body(BaseModel):
     would validate as an empty object and silently change nothing; a plain pydantic
     model refuses anything but an object.
     """
+
+
+class PageQuery(Schema):
+    """`?limit=&offset=` for every list; a filter schema adds its own fields."""
+
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+def paginate(
+    rows: QuerySet[M], page: PageQuery, render: Callable[[M], dict[str, Any]]
+) -> dict[str, Any]:
+    """`{"count": …, "items": […]}` for one page of a queryset."""
+    window = rows[page.offset : page.offset + page.limit]
+    return {"count": rows.count(), "items": [render(row) for row in window]}

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
+from django.db import models
+from django.db.models import Q
 from shapely import STRtree
 from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -82,3 +84,13 @@ class PointIndex:
         point = Point(lon, lat)
         hits = self._tree.query(point, predicate="intersects")
         return [self._shapes[int(i)].key for i in hits]
+
+
+def lat_lon_constraint(name: str) -> models.CheckConstraint:
+    """A row's `lat`/`lon`: both empty, or both set and within WGS84 range."""
+    return models.CheckConstraint(
+        name=name,
+        condition=Q(lat__isnull=True, lon__isnull=True)
+        | Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180)
+        & Q(lat__isnull=False, lon__isnull=False),
+    )
