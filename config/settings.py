@@ -19,8 +19,8 @@ DEV_SECRET_KEY = "siaga-development-key-never-use-in-production"  # noqa: S105 (
 
 
 def env(name: str, default: str = "") -> str:
-    """A string variable; `NAME_FILE` (a path) wins over `NAME`, for container
-    secrets."""
+    """A string variable; `NAME_FILE` (a path)
+    wins over `NAME`, for container secrets."""
     path = os.environ.get(f"{name}_FILE")
     if path:
         return Path(path).read_text(encoding="utf-8").strip()
@@ -194,6 +194,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs page from its own static files, not a CDN
     "siaga.events",
     "siaga.accounts",
     "siaga.areas",

@@ -1,2 +1,2 @@
-"""Siaga112: an open-source command centre for an Indonesian city's 112 emergency
-service."""
+"""Siaga112: an open-source command centre for
+an Indonesian city's 112 emergency service."""

@@ -49,8 +49,8 @@ def create_user(
 def issue_api_token(
     *, user: User, name: str, actor: User | None
 ) -> tuple[ApiToken, str]:
-    """Create a token for an integration; the plain token is returned once and never
-    stored."""
+    """Create a token for an integration; the plain
+    token is returned once and never stored."""
     prefix = secrets.token_hex(6)
     token = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     api_token = ApiToken.objects.create(

@@ -47,8 +47,8 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    """Tokens are issued with `siaga create-token`; here they can be seen and
-    revoked."""
+    """Tokens are issued with `siaga create-token`;
+    here they can be seen and revoked."""
 
     list_display = ["name", "user", "prefix", "created_at", "revoked_at"]
     actions = ["revoke"]

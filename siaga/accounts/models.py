@@ -13,8 +13,8 @@ from siaga.accounts.roles import ROLE_CAPABILITIES, Can, Role
 
 
 class User(AbstractUser):
-    """A person (or a wallboard screen) who signs in; an agency operator is bound to one
-    agency."""
+    """A person (or a wallboard screen) who signs
+    in; an agency operator is bound to one agency."""
 
     role = models.CharField(
         _("peran"), max_length=32, choices=Role.choices, default=Role.CALL_TAKER

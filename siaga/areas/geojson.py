@@ -1,5 +1,5 @@
-"""Reading official boundary files (GeoJSON FeatureCollections) for `siaga import-
-areas`."""
+"""Reading official boundary files (GeoJSON
+FeatureCollections) for `siaga import- areas`."""
 
 from __future__ import annotations
 
@@ -42,8 +42,8 @@ class PropertyMap:
 def read_boundaries(
     data: Any, properties: PropertyMap
 ) -> tuple[list[Boundary], list[FeatureProblem]]:
-    """Every usable boundary and every problem, each problem with its feature's
-    index."""
+    """Every usable boundary and every problem,
+    each problem with its feature's index."""
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         return [], [FeatureProblem(-1, "file", "expected a GeoJSON FeatureCollection")]
     features = data.get("features")

@@ -80,8 +80,8 @@ class Area(models.Model):
 
 
 class Landmark(models.Model):
-    """A place callers name to say where they are: a mosque, a market, a bridge, a
-    mall."""
+    """A place callers name to say where they
+    are: a mosque, a market, a bridge, a mall."""
 
     name = models.CharField(_("nama"), max_length=160)
     aliases = models.CharField(

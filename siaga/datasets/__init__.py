@@ -1,2 +1,2 @@
-"""Data sets a city starts from: areas, landmarks, agencies and the category
-taxonomy."""
+"""Data sets a city starts from: areas,
+landmarks, agencies and the category taxonomy."""

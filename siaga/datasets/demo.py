@@ -21,8 +21,8 @@ DEMO_ACCOUNTS = [
 
 
 def demo_accounts() -> list[tuple[str, str, str, str]]:
-    """(username, role, agency code, name): the fixed roles, then one per team
-    agency."""
+    """(username, role, agency code, name): the
+    fixed roles, then one per team agency."""
     agencies = Agency.objects.active().filter(is_partner=False).order_by("code")
     per_agency = [
         (

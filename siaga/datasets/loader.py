@@ -42,8 +42,8 @@ def read_dataset(name_or_path: str) -> dict[str, Any]:
 
 @transaction.atomic
 def load_dataset(data: dict[str, Any], *, actor: User | None) -> Counter[str]:
-    """Create whatever the data set has and the database lacks; count what was
-    created."""
+    """Create whatever the data set has and the
+    database lacks; count what was created."""
     created: Counter[str] = Counter()
     home_shape = polygon(data["home"]["outline"])
     home = _area(created, AreaKind.HOME, data["home"], None, home_shape)
@@ -91,8 +91,8 @@ def _kecamatan(
     home: Area,
     home_shape: BaseGeometry,
 ) -> None:
-    """Approximate kecamatan boundaries: the Voronoi cells of their centres, cut to the
-    city."""
+    """Approximate kecamatan boundaries: the Voronoi
+    cells of their centres, cut to the city."""
     points = shapely.MultiPoint(
         [(lon, lat) for lat, lon in (i["centre"] for i in items)]
     )

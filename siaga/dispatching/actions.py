@@ -1,5 +1,5 @@
-"""Actions on dispatches: hand an incident to an agency, acknowledge, escalate when
-late."""
+"""Actions on dispatches: hand an incident to
+an agency, acknowledge, escalate when late."""
 
 from __future__ import annotations
 
@@ -67,8 +67,8 @@ def dispatch_incident(
 
 @transaction.atomic
 def acknowledge_dispatch(dispatch: Dispatch, *, actor: User | None) -> Dispatch:
-    """The agency says it has seen the dispatch; the first acknowledgement moves the
-    incident."""
+    """The agency says it has seen the dispatch;
+    the first acknowledgement moves the incident."""
     now = timezone.now()
     moved = Dispatch.objects.filter(pk=dispatch.pk, status=DispatchStatus.SENT).update(
         status=DispatchStatus.ACKNOWLEDGED, acknowledged_at=now

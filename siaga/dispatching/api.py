@@ -1,5 +1,5 @@
-"""Dispatches over the JSON API: send an incident to an agency; the agency
-acknowledges."""
+"""Dispatches over the JSON API: send an incident
+to an agency; the agency acknowledges."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ class DispatchIn(Body):
 
 
 def live_dispatch(user: User, number: str, agency_code: str) -> Dispatch:
-    """The live dispatch of a visible incident to an agency; an agency operator may only
-    reach its own agency's."""
+    """The live dispatch of a visible incident to an agency;
+    an agency operator may only reach its own agency's."""
     incident = get_visible_incident(user, number)
     if user.role == Role.AGENCY_OPERATOR and user.agency.code != agency_code:  # type: ignore[union-attr]
         raise Http404(f"no dispatch of {number} to {agency_code}")

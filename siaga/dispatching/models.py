@@ -45,8 +45,8 @@ class DispatchQuerySet(models.QuerySet["Dispatch"]):
 
 
 class Dispatch(models.Model):
-    """An incident handed to an agency: sent, acknowledged within a deadline, then
-    worked."""
+    """An incident handed to an agency: sent,
+    acknowledged within a deadline, then worked."""
 
     incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.PROTECT, related_name="dispatches"

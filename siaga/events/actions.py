@@ -25,8 +25,8 @@ def save_configuration(
     actor: User | None,
     save_related: Callable[[], None] | None = None,
 ) -> None:
-    """Create or change a configuration row (and its many-to-many links), with its
-    event."""
+    """Create or change a configuration row (and
+    its many-to-many links), with its event."""
     is_new = instance._state.adding
     before = (
         {} if is_new else snapshot(type(instance)._default_manager.get(pk=instance.pk))

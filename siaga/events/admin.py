@@ -18,8 +18,8 @@ class ActionModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> None:
-        """Written in save_related, with its many-to-many links, so the event sees the
-        final state."""
+        """Written in save_related, with its many-to-many
+        links, so the event sees the final state."""
 
     def save_related(
         self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
@@ -40,8 +40,8 @@ class ActionModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """For rows that only workflow actions may write: the admin may look, never
-    touch."""
+    """For rows that only workflow actions may
+    write: the admin may look, never touch."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -1,5 +1,5 @@
-"""`append_event`: the single function that writes the event log. Only actions call
-it."""
+"""`append_event`: the single function that
+writes the event log. Only actions call it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The append-only event log: audit trail, incident timeline, metric source and live
-feed."""
+"""The append-only event log: audit trail,
+incident timeline, metric source and live feed."""
 
 from __future__ import annotations
 

@@ -51,8 +51,7 @@ ENDED = frozenset(
 
 @dataclass(frozen=True)
 class Place:
-    """Where the caller says it is: a point with its uncertainty, words, or a
-    landmark."""
+    """Where the caller says it is: a point and its uncertainty, words, a landmark."""
 
     lat: float | None = None
     lon: float | None = None
@@ -69,8 +68,7 @@ class Place:
 
 
 def next_incident_number(at: datetime) -> str:
-    """`TNG-20261204-0042`: city code, WIB date, and this server's share of the day's
-    count.
+    """`TNG-20261204-0042`: city code, WIB date, this server's share of the day.
 
     Server k of n takes k, k+n, k+2n…; the counter row is locked for the transaction.
     """
@@ -86,8 +84,8 @@ def next_incident_number(at: datetime) -> str:
 
 
 def place_fields(place: Place | None) -> dict[str, Any]:
-    """The incident's location columns for a place, with the areas its point falls
-    in."""
+    """The incident's location columns for a
+    place, with the areas its point falls in."""
     if place is None:
         return dict.fromkeys(LOCATION_FIELDS) | {"address": ""}
     if (place.lat is None) != (place.lon is None):
@@ -120,8 +118,8 @@ def open_incident(
     agencies: Sequence[Agency] = (),
     actor: User | None,
 ) -> Incident:
-    """Open an incident, link the contacts that reported it, and dispatch it if
-    asked."""
+    """Open an incident, link the contacts that
+    reported it, and dispatch it if asked."""
     from siaga.dispatching.actions import dispatch_incident
     from siaga.intake.actions import link_contact
 
@@ -166,8 +164,8 @@ def update_incident(
     change_place: bool = False,
     actor: User | None,
 ) -> Incident:
-    """Change what is known about an incident: category, priority, words, people,
-    place."""
+    """Change what is known about an incident:
+    category, priority, words, people, place."""
     incident = _locked(incident)
     if incident.status in ENDED:
         raise IllegalTransition(
@@ -201,8 +199,8 @@ def update_incident(
 def change_incident_status(
     incident: Incident, *, status: str, reason: str = "", actor: User | None
 ) -> Incident:
-    """Move an incident along ALLOWED_TRANSITIONS; anything else is refused, nothing
-    changes."""
+    """Move an incident along ALLOWED_TRANSITIONS;
+    anything else is refused, nothing changes."""
     if status not in IncidentStatus.values:
         raise InvalidInput(f"unknown status {status!r}", field="status")
     if status in STATUSES_WITH_OWN_ACTION:

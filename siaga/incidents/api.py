@@ -1,5 +1,5 @@
-"""Incidents over the JSON API: list, open, read, edit, change status, read the
-timeline."""
+"""Incidents over the JSON API: list, open,
+read, edit, change status, read the timeline."""
 
 from __future__ import annotations
 

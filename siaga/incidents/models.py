@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 
 class Category(models.Model):
-    """A kind of incident in the local taxonomy, with its default priority and
-    routing."""
+    """A kind of incident in the local taxonomy,
+    with its default priority and routing."""
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=120)
@@ -119,8 +119,8 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         ).prefetch_related("dispatches__agency")
 
     def visible_to(self, user: User) -> IncidentQuerySet:
-        """Everything for the call floor; an agency operator sees only its
-        dispatches."""
+        """Everything for the call floor; an agency
+        operator sees only its dispatches."""
         if not user.can(Can.VIEW_INCIDENTS):
             return self.none()
         if user.role == Role.AGENCY_OPERATOR:

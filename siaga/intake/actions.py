@@ -109,8 +109,8 @@ def classify_contact(
     note: str = "",
     actor: User | None,
 ) -> Contact:
-    """Say what a contact was (emergency, prank, silent…) and, if so, which incident it
-    fed."""
+    """Say what a contact was (emergency, prank,
+    silent…) and, if so, which incident it fed."""
     if classification not in Classification.values:
         raise InvalidInput(
             f"unknown classification {classification!r}", field="classification"
@@ -145,8 +145,8 @@ def classify_contact(
 def link_contact(
     contact: Contact, *, incident: Incident, actor: User | None
 ) -> Contact:
-    """Tie a contact to the incident it reports (a new one, or a duplicate of an open
-    one)."""
+    """Tie a contact to the incident it reports
+    (a new one, or a duplicate of an open one)."""
     if incident.merged_into_id is not None:
         raise IllegalTransition(
             f"incident {incident.number} was merged; link the surviving one"

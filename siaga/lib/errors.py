@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 class ActionError(Exception):
-    """A request the domain refuses. `code` is stable for clients; the message is for
-    people."""
+    """A request the domain refuses. `code` is
+    stable for clients; the message is for people."""
 
     code = "invalid"
     http_status = 400

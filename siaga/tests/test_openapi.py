@@ -63,3 +63,10 @@ def test_every_operation_documents_its_errors_and_authentication(db: None) -> No
             assert operation["security"], where
     error = document["components"]["schemas"]["ErrorOut"]
     assert error["required"] == ["error"]
+
+
+def test_the_docs_page_uses_local_assets_not_a_cdn(db: None) -> None:
+    page = Client().get("/api/v1/docs").content.decode()
+
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()

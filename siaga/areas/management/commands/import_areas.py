@@ -1,5 +1,5 @@
-"""`siaga import-areas FILE.geojson`: official boundaries replace the approximate
-ones."""
+"""`siaga import-areas FILE.geojson`: official
+boundaries replace the approximate ones."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`siaga worker`: the background loop (deadlines, escalations; later outbound
-messages)."""
+"""`siaga worker`: the background loop (deadlines,
+escalations; later outbound messages)."""
 
 from __future__ import annotations
 
