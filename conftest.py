@@ -19,6 +19,7 @@ from siaga.datasets.loader import load_dataset, read_dataset
 from siaga.incidents.actions import Place, open_incident
 from siaga.incidents.models import Category, Incident
 from siaga.testing import make_user
+from siaga.testing_server import demo  # noqa: F401  (a fixture for every test folder)
 
 
 def pytest_configure() -> None:

@@ -182,6 +182,9 @@ if not 1 <= SIAGA_NODE_INDEX <= SIAGA_NODE_COUNT:
 SIAGA_ACK_DEADLINE_MINUTES = env_int("SIAGA_ACK_DEADLINE_MINUTES", 3)
 # Seconds between passes of the background worker.
 SIAGA_WORKER_INTERVAL = env_int("SIAGA_WORKER_INTERVAL", 5)
+# Seconds between safety-net polls of the event log by each server's live feed (wake-ups
+# normally come at once, in process or by PostgreSQL NOTIFY).
+SIAGA_LIVE_POLL_SECONDS = env_int("SIAGA_LIVE_POLL_SECONDS", 2)
 # Run the worker loop inside `siaga serve` (embedded default; production runs `siaga
 # worker`).
 SIAGA_EMBEDDED_WORKER = env_bool("SIAGA_EMBEDDED_WORKER", not IS_PRODUCTION)

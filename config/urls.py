@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("siaga.ops.urls")),
     path("akun/", include("siaga.accounts.urls")),
     path("insiden/", include("siaga.incidents.urls")),
+    path("live/", include("siaga.events.urls")),
     # Anyone may pick a language, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

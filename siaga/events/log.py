@@ -8,7 +8,7 @@ import decimal
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from siaga.events.models import Event
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 UNLOGGED_FIELDS = frozenset({"password", "token_digest", "geometry"})
 
 JSONValue = Any
+# Any constant works; this one is easy to spot in pg_locks.
+COMMIT_ORDER_LOCK = 112_112
 
 
 class NotInTransactionError(RuntimeError):
@@ -39,7 +41,9 @@ def append_event(
         raise NotInTransactionError(
             f"{action} must run inside the action's transaction"
         )
-    return Event.objects.create(
+    if connection.vendor == "postgresql":
+        _hold_commit_order()
+    event = Event.objects.create(
         actor=actor,
         actor_name=actor.get_username() if actor is not None else "sistem",
         action=action,
@@ -50,6 +54,28 @@ def append_event(
         before=before,
         after=after,
     )
+    _announce(event)
+    return event
+
+
+def _hold_commit_order() -> None:
+    """Event ids must become visible in id order, or a console reading "everything after
+    id N" would skip a lower id committed late. SQLite serialises writers already; on
+    PostgreSQL every transaction that appends an event takes this lock until it ends.
+    Actions lock the rows they change before appending, so the lock is always last."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [COMMIT_ORDER_LOCK])
+
+
+def _announce(event: Event) -> None:
+    """Wake the consoles once the transaction commits: this process directly, other
+    processes and servers through PostgreSQL NOTIFY (delivered only on commit)."""
+    from siaga.events.bus import CHANNEL, TAILER
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(event.id)])
+    transaction.on_commit(TAILER.wake)
 
 
 def snapshot(

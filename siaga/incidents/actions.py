@@ -127,6 +127,7 @@ def open_incident(
         raise InvalidInput(
             f"category {category.code} is no longer in use", field="category"
         )
+    _lock_contacts(contacts)
     now = timezone.now()
     incident = Incident(
         number=next_incident_number(now),
@@ -245,6 +246,13 @@ def move_incident(
         incident=incident,
     )
     return incident
+
+
+def _lock_contacts(contacts: Sequence[Contact]) -> None:
+    """Rows first, then the event log's commit-order lock (see events.log)."""
+    from siaga.intake.models import Contact
+
+    list(Contact.objects.select_for_update().filter(pk__in=[c.pk for c in contacts]))
 
 
 def _locked(incident: Incident) -> Incident:

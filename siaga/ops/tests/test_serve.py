@@ -11,7 +11,7 @@ import sqlite3
 import urllib.parse
 import urllib.request
 
-from siaga.ops.tests.conftest import siaga
+from siaga.testing_server import siaga
 
 
 def test_the_demo_serves_a_login_page_in_bahasa(

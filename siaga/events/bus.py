@@ -1,0 +1,223 @@
+"""Live updates: one tailer per server process reads new events once and fans them out.
+
+Wake-ups come from three places: an in-process signal after every commit (the embedded
+default and this process's own writes), PostgreSQL `LISTEN siaga_events` (writes made by
+other processes and servers), and a short poll as a safety net. Event ids are handed out
+in commit order (SQLite serialises writers; on PostgreSQL `append_event` takes a
+transaction-level advisory lock), so "everything after id N" never skips a late commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.models import Max, Q
+
+from siaga.accounts.models import User
+from siaga.accounts.roles import Can, Role
+from siaga.events.models import Event
+
+log = logging.getLogger("siaga.live")
+
+CHANNEL = "siaga_events"
+LIBPQ_OPTIONS = frozenset(
+    {
+        "target_session_attrs",
+        "sslmode",
+        "sslrootcert",
+        "sslcert",
+        "sslkey",
+        "connect_timeout",
+        "application_name",
+    }
+)
+P = ParamSpec("P")
+R = TypeVar("R")
+BATCH = 500
+STREAMED = (
+    Q(action__startswith="incident.")
+    | Q(action__startswith="dispatch.")
+    | Q(action__startswith="contact.")
+)
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    """What a console needs to know: which event, of what type, about which incident.
+
+    The message carries no personal data; the console re-fetches what it shows."""
+
+    id: int
+    type: str
+    incident: str | None
+    agency_ids: frozenset[int]
+
+    def message(self) -> str:
+        data = json.dumps({"type": self.type, "incident": self.incident})
+        return f"id: {self.id}\nevent: siaga\ndata: {data}\n\n"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whose console this is: an agency operator sees only its agency's incidents."""
+
+    agency_id: int | None
+    sees_contacts: bool
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        agency = user.agency_id if user.role == Role.AGENCY_OPERATOR else None
+        return cls(agency_id=agency, sees_contacts=user.can(Can.VIEW_CONTACTS))
+
+    def may_see(self, event: LiveEvent) -> bool:
+        if event.type.startswith("contact.") and not self.sees_contacts:
+            return False
+        return self.agency_id is None or self.agency_id in event.agency_ids
+
+
+def latest_event_id() -> int:
+    return Event.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def read_events(after_id: int, up_to: int | None = None) -> list[LiveEvent]:
+    """Streamed events with ids in (after_id, up_to], oldest first, at most BATCH."""
+    from siaga.dispatching.models import Dispatch  # dispatching imports events
+
+    rows = Event.objects.filter(STREAMED, id__gt=after_id).order_by("id")
+    if up_to is not None:
+        rows = rows.filter(id__lte=up_to)
+    found = list(rows.values("id", "action", "incident_id", "incident__number")[:BATCH])
+    incident_ids = {row["incident_id"] for row in found if row["incident_id"]}
+    agencies: dict[int, set[int]] = {}
+    for incident_id, agency_id in Dispatch.objects.filter(
+        incident_id__in=incident_ids
+    ).values_list("incident_id", "agency_id"):
+        agencies.setdefault(incident_id, set()).add(agency_id)
+    return [
+        LiveEvent(
+            id=row["id"],
+            type=row["action"],
+            incident=row["incident__number"],
+            agency_ids=frozenset(agencies.get(row["incident_id"], ())),
+        )
+        for row in found
+    ]
+
+
+def in_worker_thread(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """Run a read in a pool thread; on a database error drop that thread's connection,
+    so the next read reconnects (after a failover, to the new primary)."""
+
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except DatabaseError:
+            connection.close()
+            raise
+
+    return sync_to_async(call, thread_sensitive=False)
+
+
+def listen_params() -> dict[str, Any]:
+    """Connection parameters for the LISTEN connection, from Django's settings."""
+    db = connection.settings_dict
+    params = {
+        "dbname": db["NAME"],
+        "user": db["USER"],
+        "password": db["PASSWORD"],
+        "host": db["HOST"],
+        "port": db["PORT"],
+    }
+    params |= {k: v for k, v in db["OPTIONS"].items() if k in LIBPQ_OPTIONS}
+    return {key: value for key, value in params.items() if value not in ("", None)}
+
+
+class Tailer:
+    """The process's single reader of the event log."""
+
+    def __init__(self) -> None:
+        self.last_id = 0
+        self.subscribers: set[asyncio.Queue[list[LiveEvent]]] = set()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        """Start once, in the server's event loop, when the first console connects."""
+        loop = asyncio.get_running_loop()
+        if self.loop is loop:
+            return
+        self.loop, self._wake = loop, asyncio.Event()
+        self.last_id = await in_worker_thread(latest_event_id)()
+        self._tasks = [loop.create_task(self._run())]
+        if connection.vendor == "postgresql":
+            self._tasks.append(loop.create_task(self._listen()))
+
+    def subscribe(self) -> asyncio.Queue[list[LiveEvent]]:
+        queue: asyncio.Queue[list[LiveEvent]] = asyncio.Queue()
+        self.subscribers.add(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue[list[LiveEvent]]) -> None:
+        self.subscribers.discard(queue)
+
+    def wake(self) -> None:
+        """Thread-safe: called after every commit that appended an event."""
+        loop, wake = self.loop, self._wake
+        if loop is not None and wake is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(wake.set)
+
+    async def _run(self) -> None:
+        """1. Wait for a wake-up or the poll interval. 2. Read every new event once.
+        3. Hand each batch to every subscriber. Errors are logged and retried."""
+        assert self._wake is not None
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._wake.wait(), settings.SIAGA_LIVE_POLL_SECONDS
+                )
+            self._wake.clear()
+            try:
+                await self._read_all()
+            except Exception:
+                log.exception("reading the event log failed; retrying")
+
+    async def _read_all(self) -> None:
+        read = in_worker_thread(read_events)
+        while True:
+            batch = await read(self.last_id)
+            if not batch:
+                return
+            self.last_id = batch[-1].id
+            for queue in self.subscribers:
+                queue.put_nowait(batch)
+
+    async def _listen(self) -> None:
+        """PostgreSQL NOTIFY from every process on the same database; reconnects."""
+        import psycopg
+
+        assert self._wake is not None
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    **listen_params(), autocommit=True
+                ) as listener:
+                    await listener.execute(f"LISTEN {CHANNEL}")
+                    self._wake.set()  # catch up on anything written while away
+                    async for _ in listener.notifies():
+                        self._wake.set()
+            except Exception:
+                log.warning("LISTEN connection lost; reconnecting", exc_info=True)
+                await asyncio.sleep(1)
+
+
+TAILER = Tailer()

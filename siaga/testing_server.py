@@ -1,0 +1,156 @@
+"""A real server for end-to-end tests: what `make demo` runs, on a fresh SQLite file.
+
+The `demo` fixture migrates, loads the Tangerang data set and the demo accounts, and
+serves under uvicorn on a free loopback port, once per test session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def siaga(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(  # noqa: S603 (our own command, fixed arguments)
+        [sys.executable, "-m", "siaga.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def demo(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, dict[str, str]]]:
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("the demo runs on embedded SQLite; the SQLite run covers it")
+    folder = tmp_path_factory.mktemp("demo")
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SIAGA_", "DATABASE"))
+    }
+    env |= {
+        "SIAGA_SQLITE_PATH": str(folder / "siaga.sqlite3"),
+        "PORT": str(free_port()),
+    }
+    siaga(env, "migrate", "--noinput")
+    siaga(env, "load-dataset", "tangerang")
+    siaga(env, "load-demo-accounts")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "siaga.cli", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{env['PORT']}"
+    try:
+        wait_until_up(base)
+        yield base, env
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def wait_until_up(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError("siaga serve did not come up")
+
+
+def call_api(base: str, token: str, method: str, path: str, body: object = None) -> Any:
+    """One JSON API call over real HTTP with a bearer token."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(  # noqa: S310 (loopback test server)
+        f"{base}{path}",
+        data=data,
+        method=method,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+        return json.loads(response.read() or b"null")
+
+
+class LiveFeed:
+    """A console's SSE connection; a thread reads its lines so tests can wait with a
+    deadline."""
+
+    def __init__(self, base: str, token: str, last_event_id: int | None = None) -> None:
+        host, port = urllib.parse.urlsplit(base).netloc.split(":")
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = str(last_event_id)
+        self.connection.request("GET", "/live/events", headers=headers)
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200, self.response.read()
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        # Closing the connection under the reader ends it with one of these.
+        with contextlib.suppress(
+            OSError, ValueError, AttributeError, http.client.HTTPException
+        ):
+            for raw in self.response:
+                self.lines.put(raw.decode().rstrip("\n"))
+
+    def events(
+        self, count: int, seconds: float = 10
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """The next `count` events (id, data); fewer if the deadline passes first."""
+        found: list[tuple[int, dict[str, Any]]] = []
+        deadline = time.monotonic() + seconds
+        event_id: int | None = None
+        while len(found) < count:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if line.startswith("id: "):
+                event_id = int(line[4:])
+            elif line.startswith("data: ") and event_id is not None:
+                found.append((event_id, json.loads(line[6:])))
+                event_id = None
+        return found
+
+    def close(self) -> None:
+        """Cut the connection mid-stream, as a dying network would."""
+        if self.connection.sock is not None:
+            self.connection.sock.shutdown(socket.SHUT_RDWR)
+        self.connection.close()
