@@ -15,5 +15,5 @@ urlpatterns = [
     # Anyone may pick a language, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("api/v1/", api_urls()),
+    path("", api_urls()),  # /api/v1/… and /hooks/…
 ]

@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1/: one NinjaAPI, one error format, routers from each app.
+"""The JSON API (/api/v1/) and webhooks (/hooks/): one NinjaAPI, one error format.
 
 Errors always read `{"error": {"code": "...", "message": "...", "fields": {...}}}`
 with a 4xx status; bad input never reaches a 500.
@@ -62,8 +62,8 @@ api = NinjaAPI(
     version="1",
     description=DESCRIPTION,
     auth=[BearerToken(), SessionAuth()],
-    openapi_url="/openapi.json",
-    docs_url="/docs",
+    openapi_url="/api/v1/openapi.json",
+    docs_url="/api/v1/docs",
     urls_namespace="api",
 )
 
@@ -145,10 +145,12 @@ def _register_routers() -> None:
     from siaga.dispatching.api import router as dispatching
     from siaga.incidents.api import router as incidents
     from siaga.intake.api import router as intake
+    from siaga.intake.hooks import router as hooks
 
-    api.add_router("/", incidents)
-    api.add_router("/", dispatching)
-    api.add_router("/", intake)
+    api.add_router("/api/v1", incidents)
+    api.add_router("/api/v1", dispatching)
+    api.add_router("/api/v1", intake)
+    api.add_router("/hooks", hooks)
 
 
 def _open_to_middleware(patterns: list[URLPattern | URLResolver]) -> None:

@@ -19,6 +19,12 @@ class User(AbstractUser):
     role = models.CharField(
         _("peran"), max_length=32, choices=Role.choices, default=Role.CALL_TAKER
     )
+    extension = models.CharField(
+        _("ekstensi telepon"),
+        max_length=32,
+        blank=True,
+        help_text=_("Nomor ekstensi PBX di meja operator ini."),
+    )
     agency = models.ForeignKey(
         "agencies.Agency",
         on_delete=models.PROTECT,

@@ -9,13 +9,22 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from siaga.accounts.models import User
 from siaga.events.log import append_event, changes, snapshot
-from siaga.intake.models import Caller, CallerKind, Channel, Classification, Contact
+from siaga.intake.models import (
+    CALL_STATE_RANK,
+    Caller,
+    CallerKind,
+    CallState,
+    Channel,
+    Classification,
+    Contact,
+    TelephonyEvent,
+)
 from siaga.lib import phone
 from siaga.lib.errors import IllegalTransition, InvalidInput
 
 if TYPE_CHECKING:
-    from siaga.accounts.models import User
     from siaga.incidents.models import Incident
 
 PHONE_CHANNELS = frozenset({Channel.CALL, Channel.SMS, Channel.AML, Channel.WHATSAPP})
@@ -165,3 +174,89 @@ def link_contact(
         incident=incident,
     )
     return contact
+
+
+@transaction.atomic
+def record_call_event(
+    *,
+    call_id: str,
+    event: str,
+    caller_id: str = "",
+    extension: str = "",
+    occurred_at: datetime,
+    raw_payload: str,
+    actor: User | None,
+) -> tuple[TelephonyEvent, bool]:
+    """Apply one PBX event to its call: ringing, answered, ended or abandoned.
+
+    1. A repeat of (call id, event) returns the first one and changes nothing.
+    2. The call's contact is found or created, whatever event arrives first.
+    3. Its state only moves forward (a late `ringing` after `answered` changes nothing
+       but the ring time); the earliest time seen is the ring time.
+    4. The raw event is stored, and the change is logged as `contact.<event>`.
+    """
+    if event not in CallState.values:
+        raise InvalidInput(f"unknown call event {event!r}", field="event")
+    existing = TelephonyEvent.objects.filter(call_id=call_id, event=event).first()
+    if existing is not None:
+        return existing, False
+    contact, _ = record_contact(
+        channel=Channel.CALL,
+        sender=caller_id,
+        provider_id=call_id,
+        raw_payload=raw_payload,
+        received_at=occurred_at,
+        actor=actor,
+    )
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    before = snapshot(contact, CALL_FIELDS)
+    _advance_call(contact, event, occurred_at, extension)
+    contact.save(update_fields=CALL_FIELDS)
+    telephony_event = TelephonyEvent.objects.create(
+        call_id=call_id,
+        event=event,
+        occurred_at=occurred_at,
+        payload=raw_payload,
+        contact=contact,
+    )
+    old, new = changes(before, snapshot(contact, CALL_FIELDS))
+    append_event(
+        actor=actor,
+        action=f"contact.{event}",
+        target=contact,
+        before=old,
+        after=new,
+        incident=contact.incident,
+    )
+    return telephony_event, True
+
+
+CALL_FIELDS = [
+    "call_state",
+    "received_at",
+    "answered_at",
+    "ended_at",
+    "extension",
+    "handled_by",
+]
+
+
+def _advance_call(contact: Contact, event: str, at: datetime, extension: str) -> None:
+    """The call's row after this event; see record_call_event for the rules."""
+    contact.received_at = min(contact.received_at, at)
+    if event == CallState.ANSWERED:
+        contact.answered_at = at
+        contact.extension = extension or contact.extension
+        if extension and contact.handled_by is None:
+            contact.handled_by = User.objects.filter(
+                extension=extension, is_active=True
+            ).first()
+    elif event in {CallState.ENDED, CallState.ABANDONED}:
+        contact.ended_at = at
+    current = (
+        CALL_STATE_RANK.get(CallState(contact.call_state), -1)
+        if contact.call_state
+        else -1
+    )
+    if CALL_STATE_RANK[CallState(event)] > current:
+        contact.call_state = event

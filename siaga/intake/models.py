@@ -46,6 +46,24 @@ class Classification(models.TextChoices):
 NUISANCE_CLASSIFICATIONS = frozenset({Classification.PRANK})
 
 
+class CallState(models.TextChoices):
+    """Where a phone call stands, as the PBX reports it."""
+
+    RINGING = "ringing", _("Berdering")
+    ANSWERED = "answered", _("Dijawab")
+    ENDED = "ended", _("Selesai")
+    ABANDONED = "abandoned", _("Ditutup sebelum dijawab")
+
+
+# The order a call's state may only move forward in; a late event never moves it back.
+CALL_STATE_RANK = {
+    CallState.RINGING: 0,
+    CallState.ANSWERED: 1,
+    CallState.ENDED: 2,
+    CallState.ABANDONED: 2,
+}
+
+
 class CallerKind(models.TextChoices):
     PHONE = "phone", _("Nomor telepon")
     HANDLE = "handle", _("Akun media sosial / aplikasi")
@@ -82,6 +100,18 @@ class Caller(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or self.identifier
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def calls_in_progress(self) -> ContactQuerySet:
+        """The call floor's queue: calls ringing or answered, not yet classified."""
+        return self.filter(
+            channel=Channel.CALL,
+            call_state__in=[CallState.RINGING, CallState.ANSWERED],
+        ).order_by("received_at")
+
+    def unclassified(self) -> ContactQuerySet:
+        return self.filter(classification=Classification.UNCLASSIFIED)
 
 
 class Contact(models.Model):
@@ -138,6 +168,14 @@ class Contact(models.Model):
         blank=True,
         related_name="+",
     )
+    call_state = models.CharField(
+        _("status panggilan"), max_length=16, choices=CallState.choices, blank=True
+    )
+    answered_at = models.DateTimeField(_("dijawab"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("berakhir"), null=True, blank=True)
+    extension = models.CharField(_("ekstensi penjawab"), max_length=32, blank=True)
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kontak")
@@ -155,3 +193,28 @@ class Contact(models.Model):
     def __str__(self) -> str:
         sender = self.sender_raw or "-"
         return f"{self.get_channel_display()} {sender} {self.received_at:%H:%M}"
+
+
+class TelephonyEvent(models.Model):
+    """One call event from the PBX, kept verbatim; (call id, event) is idempotent."""
+
+    call_id = models.CharField(_("id panggilan PBX"), max_length=200)
+    event = models.CharField(_("peristiwa"), max_length=16, choices=CallState.choices)
+    occurred_at = models.DateTimeField(_("waktu di PBX"))
+    received_at = models.DateTimeField(_("diterima"), default=timezone.now)
+    payload = models.TextField(_("muatan asli"))
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="telephony_events"
+    )
+
+    class Meta:
+        verbose_name = _("peristiwa telepon")
+        verbose_name_plural = _("peristiwa telepon")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call_id", "event"], name="one_telephony_event_per_call"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.event}"
