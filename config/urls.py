@@ -12,6 +12,8 @@ urlpatterns = [
     path("akun/", include("siaga.accounts.urls")),
     path("insiden/", include("siaga.incidents.urls")),
     path("live/", include("siaga.events.urls")),
+    path("konsol/", include("siaga.intake.urls")),
+    path("opd/", include("siaga.dispatching.urls")),
     # Anyone may pick a language, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -73,8 +73,10 @@ S = IncidentStatus
 # out.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.NEW: frozenset({S.DISPATCHED, S.RESOLVED, S.REFERRED, S.CANCELLED, S.MERGED}),
+    # Back to NEW when every agency declined: the call floor must dispatch again.
     S.DISPATCHED: frozenset(
         {
+            S.NEW,
             S.ACKNOWLEDGED,
             S.EN_ROUTE,
             S.ON_SCENE,
@@ -85,7 +87,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
         }
     ),
     S.ACKNOWLEDGED: frozenset(
-        {S.EN_ROUTE, S.ON_SCENE, S.RESOLVED, S.CANCELLED, S.MERGED}
+        {S.NEW, S.EN_ROUTE, S.ON_SCENE, S.RESOLVED, S.CANCELLED, S.MERGED}
     ),
     S.EN_ROUTE: frozenset({S.ON_SCENE, S.RESOLVED, S.CANCELLED}),
     S.ON_SCENE: frozenset({S.RESOLVED}),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,7 +27,9 @@ from siaga.lib import phone
 from siaga.lib.errors import IllegalTransition, InvalidInput
 
 if TYPE_CHECKING:
-    from siaga.incidents.models import Incident
+    from siaga.agencies.models import Agency
+    from siaga.incidents.actions import Place
+    from siaga.incidents.models import Category, Incident
 
 PHONE_CHANNELS = frozenset({Channel.CALL, Channel.SMS, Channel.AML, Channel.WHATSAPP})
 
@@ -129,14 +133,25 @@ def classify_contact(
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if incident is not None:
         link_contact(contact, incident=incident, actor=actor)
-    tracked = ["classification", "note"]
+    tracked = ["classification", "note", "deflection_reference"]
     before = snapshot(contact, tracked)
     contact.classification = classification
     contact.note = note or contact.note
     contact.classified_at = timezone.now()
     contact.handled_by = actor
+    if (
+        classification == Classification.NON_EMERGENCY
+        and not contact.deflection_reference
+    ):
+        contact.deflection_reference = deflection_reference(contact)
     contact.save(
-        update_fields=["classification", "note", "classified_at", "handled_by"]
+        update_fields=[
+            "classification",
+            "note",
+            "classified_at",
+            "handled_by",
+            "deflection_reference",
+        ]
     )
     old, new = changes(before, snapshot(contact, tracked))
     append_event(
@@ -260,3 +275,100 @@ def _advance_call(contact: Contact, event: str, at: datetime, extension: str) ->
     )
     if CALL_STATE_RANK[CallState(event)] > current:
         contact.call_state = event
+
+
+def deflection_reference(contact: Contact) -> str:
+    """The reference a non-emergency caller quotes to the city complaint channel."""
+    return f"{settings.SIAGA_CITY_CODE}-ADU-{contact.public_id.hex[:8].upper()}"
+
+
+@transaction.atomic
+def record_callback(contact: Contact, *, note: str = "", actor: User | None) -> Contact:
+    """Someone called a silent or dropped caller back; say how it went."""
+    done = Contact.objects.filter(pk=contact.pk, callback_done_at__isnull=True).update(
+        callback_done_at=timezone.now()
+    )
+    if not done:
+        raise IllegalTransition("this caller was already called back")
+    contact.refresh_from_db()
+    append_event(
+        actor=actor,
+        action="contact.called_back",
+        target=contact,
+        after={"note": note} if note else {},
+        incident=contact.incident,
+    )
+    return contact
+
+
+@dataclass(frozen=True)
+class Triage:
+    """What the call taker decided: the classification and, for an emergency, either a
+    new incident (category, place, agencies…) or the open incident it duplicates."""
+
+    classification: str
+    note: str = ""
+    category: Category | None = None
+    priority: int | None = None
+    description: str = ""
+    people_count: int | None = None
+    place: Place | None = None
+    agencies: Sequence[Agency] = ()
+    duplicate_of: Incident | None = None
+
+
+@transaction.atomic
+def triage_contact(contact: Contact, triage: Triage, *, actor: User | None) -> Contact:
+    """The console's one form: classify a contact and act on it in one transaction.
+
+    1. A duplicate of an open incident is linked to it and classified `duplicate`.
+    2. An emergency opens an incident with its dispatches and links the contact.
+    3. Anything else is classified (a non-emergency gets its complaint reference).
+    """
+    from siaga.incidents.actions import open_incident
+
+    if triage.duplicate_of is not None:
+        return classify_contact(
+            contact,
+            classification=Classification.DUPLICATE,
+            incident=triage.duplicate_of,
+            note=triage.note,
+            actor=actor,
+        )
+    if triage.classification == Classification.EMERGENCY:
+        if triage.category is None:
+            raise InvalidInput("choose the category of the emergency", field="category")
+        open_incident(
+            category=triage.category,
+            description=triage.description,
+            priority=triage.priority,
+            people_count=triage.people_count,
+            place=triage.place,
+            contacts=[contact],
+            agencies=triage.agencies,
+            actor=actor,
+        )
+        contact.refresh_from_db()
+    return classify_contact(
+        contact, classification=triage.classification, note=triage.note, actor=actor
+    )
+
+
+@transaction.atomic
+def log_call_by_hand(*, caller_id: str, actor: User | None) -> Contact:
+    """A call answered without a PBX event: recorded as answered by this operator."""
+    now = timezone.now()
+    contact, _ = record_contact(
+        channel=Channel.CALL, sender=caller_id, received_at=now, actor=actor
+    )
+    Contact.objects.filter(pk=contact.pk).update(
+        call_state=CallState.ANSWERED, answered_at=now, handled_by=actor
+    )
+    contact.refresh_from_db()
+    append_event(
+        actor=actor,
+        action="contact.answered",
+        target=contact,
+        after={"call_state": CallState.ANSWERED, "by_hand": True},
+    )
+    return contact

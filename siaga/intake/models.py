@@ -174,6 +174,12 @@ class Contact(models.Model):
     answered_at = models.DateTimeField(_("dijawab"), null=True, blank=True)
     ended_at = models.DateTimeField(_("berakhir"), null=True, blank=True)
     extension = models.CharField(_("ekstensi penjawab"), max_length=32, blank=True)
+    deflection_reference = models.CharField(
+        _("nomor rujukan kanal aduan"), max_length=40, blank=True
+    )
+    callback_done_at = models.DateTimeField(
+        _("sudah ditelepon balik"), null=True, blank=True
+    )
 
     objects = ContactQuerySet.as_manager()
 
@@ -193,6 +199,17 @@ class Contact(models.Model):
     def __str__(self) -> str:
         sender = self.sender_raw or "-"
         return f"{self.get_channel_display()} {sender} {self.received_at:%H:%M}"
+
+    @property
+    def needs_callback(self) -> bool:
+        """A silent or dropped call is never a dead end: someone calls back."""
+        dropped = self.call_state == CallState.ABANDONED
+        silent = self.classification == Classification.SILENT
+        return (
+            (dropped or silent)
+            and self.callback_done_at is None
+            and bool(self.caller_id)
+        )
 
 
 class TelephonyEvent(models.Model):

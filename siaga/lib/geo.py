@@ -6,6 +6,7 @@ Coordinates follow GeoJSON: (lon, lat) in WGS84.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -94,3 +95,20 @@ def lat_lon_constraint(name: str) -> models.CheckConstraint:
         | Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180)
         & Q(lat__isnull=False, lon__isnull=False),
     )
+
+
+EARTH_RADIUS_M = 6_371_000
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine); plenty for a city."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dlat, dlon = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def degrees_around(lat: float, radius_m: float) -> tuple[float, float]:
+    """Half-widths (lat, lon) in degrees of a box that holds a circle of radius_m."""
+    dlat = radius_m / 111_320
+    return dlat, dlat / max(math.cos(math.radians(lat)), 0.01)

@@ -50,3 +50,13 @@ def national_format(e164: str) -> str:
     """`+6281234567890` → `0812-3456-7890`, how an operator reads a number aloud."""
     number = phonenumbers.parse(e164, None)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def mask(identifier: str) -> str:
+    """`+6281234567890` → `0812-****-7890`: enough to recognise, not to call."""
+    if not identifier.startswith("+"):
+        return identifier[:3] + "****" if len(identifier) > 3 else "****"
+    national = national_format(identifier)
+    digits = [i for i, ch in enumerate(national) if ch.isdigit()]
+    hidden = set(digits[4:-4])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(national))

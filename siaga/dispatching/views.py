@@ -1,0 +1,95 @@
+"""The agency console: this agency's dispatches, live, with the answers it can give."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from siaga.accounts.access import require
+from siaga.accounts.models import User
+from siaga.accounts.roles import Can
+from siaga.agencies.models import Agency
+from siaga.dispatching.actions import respond_to_dispatch
+from siaga.dispatching.models import ALLOWED_TRANSITIONS, ENDED_STATUSES, Dispatch
+from siaga.lib.errors import ActionError
+from siaga.lib.phone import mask
+
+RECENTLY_ENDED = timedelta(hours=12)
+
+
+def console_agency(request: HttpRequest, user: User) -> Agency:
+    """An agency operator's own agency; an admin may look at any with ?opd=CODE."""
+    if user.agency is not None:
+        return user.agency
+    agency = Agency.objects.filter(code=request.GET.get("opd", "")).first()
+    if agency is None:
+        raise Http404("choose an agency with ?opd=CODE")
+    return agency
+
+
+def agency_dispatches(agency: Agency) -> QuerySet[Dispatch]:
+    """Live dispatches first (unacknowledged on top), then those ended recently."""
+    since = timezone.now() - RECENTLY_ENDED
+    return (
+        Dispatch.objects.filter(agency=agency)
+        .filter(~Q(status__in=ENDED_STATUSES) | Q(ended_at__gte=since))
+        .select_related(
+            "incident__category", "incident__kelurahan", "incident__kecamatan"
+        )
+        .select_related("incident__landmark", "agency")
+        .prefetch_related("incident__contacts__caller")
+        .order_by("ended_at", "-sent_at")
+    )
+
+
+def cards(agency: Agency) -> list[dict[str, object]]:
+    return [
+        {
+            "dispatch": dispatch,
+            "answers": sorted(ALLOWED_TRANSITIONS[dispatch.status] - {"cancelled"}),
+            "callers": [
+                mask(c.caller.identifier)
+                for c in dispatch.incident.contacts.all()
+                if c.caller
+            ],
+        }
+        for dispatch in agency_dispatches(agency)[:100]
+    ]
+
+
+@require_GET
+def console(request: HttpRequest) -> HttpResponse:
+    user = require(request.user, Can.RESPOND_TO_DISPATCH)
+    agency = console_agency(request, user)
+    context = {"agency": agency, "cards": cards(agency)}
+    return render(request, "dispatching/console.html", context)
+
+
+@require_POST
+def respond(request: HttpRequest, number: str) -> HttpResponse:
+    user = require(request.user, Can.RESPOND_TO_DISPATCH)
+    agency = console_agency(request, user)
+    dispatch = (
+        Dispatch.objects.filter(agency=agency, incident__number=number)
+        .exclude(status__in=ENDED_STATUSES)
+        .first()
+    )
+    if dispatch is None:
+        raise Http404("no live dispatch of that incident to this agency")
+    try:
+        respond_to_dispatch(
+            dispatch,
+            status=request.POST.get("status", ""),
+            note=request.POST.get("note", "")[:300],
+            actor=user,
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+    suffix = f"?opd={agency.code}" if user.agency is None else ""
+    return redirect(f"/opd/{suffix}")

@@ -1,0 +1,175 @@
+"""The call-taker console: the live queue, the screen pop, the one form."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from siaga.accounts.access import require
+from siaga.accounts.roles import Can
+from siaga.areas.search import search_places
+from siaga.incidents.duplicates import possible_duplicates
+from siaga.incidents.models import Category
+from siaga.intake.actions import log_call_by_hand, record_callback, triage_contact
+from siaga.intake.forms import TriageForm
+from siaga.intake.models import Caller, Contact
+from siaga.lib.errors import ActionError
+
+QUEUE_LIMIT = 50
+
+
+def waiting_contacts() -> QuerySet[Contact]:
+    """Calls ringing or answered, and anything else not yet classified; oldest first."""
+    calls = Contact.objects.calls_in_progress().values("pk")
+    others = Contact.objects.unclassified().values("pk")
+    return (
+        Contact.objects.filter(pk__in=calls.union(others))
+        .select_related("caller")
+        .order_by("received_at")
+    )
+
+
+def callbacks_owed() -> list[Contact]:
+    recent = Contact.objects.filter(callback_done_at__isnull=True, caller__isnull=False)
+    silent_or_dropped = recent.filter(classification="silent") | recent.filter(
+        call_state="abandoned"
+    )
+    return [c for c in silent_or_dropped.select_related("caller")[:QUEUE_LIMIT]]
+
+
+def get_contact(contact_id: str) -> Contact:
+    try:
+        public_id = uuid.UUID(contact_id)
+    except ValueError:
+        raise Http404("no such contact") from None
+    contact = (
+        Contact.objects.select_related("caller", "incident")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if contact is None:
+        raise Http404("no such contact")
+    return contact
+
+
+def caller_history(caller: Caller | None) -> dict[str, object]:
+    if caller is None:
+        return {"contacts": [], "contact_count": 0, "prank_count": 0}
+    counted = Caller.objects.with_history().get(pk=caller.pk)
+    earlier = caller.contacts.select_related("incident").order_by("-received_at")[:6]
+    return {
+        "contacts": list(earlier),
+        "contact_count": counted.contact_count,  # type: ignore[attr-defined]
+        "prank_count": counted.prank_count,  # type: ignore[attr-defined]
+    }
+
+
+def console_context(
+    contact: Contact | None, form: TriageForm | None
+) -> dict[str, object]:
+    categories = Category.objects.filter(is_active=True).prefetch_related(
+        "default_agencies"
+    )
+    return {
+        "queue": waiting_contacts()[:QUEUE_LIMIT],
+        "callbacks": callbacks_owed(),
+        "contact": contact,
+        "history": caller_history(contact.caller) if contact else None,
+        "form": form or TriageForm(),
+        "categories": categories,
+    }
+
+
+@require_GET
+def console(request: HttpRequest) -> HttpResponse:
+    require(request.user, Can.WRITE_CONTACTS)
+    selected = request.GET.get("kontak")
+    contact = get_contact(selected) if selected else None
+    return render(request, "intake/console.html", console_context(contact, None))
+
+
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    require(request.user, Can.WRITE_CONTACTS)
+    context = {"queue": waiting_contacts()[:QUEUE_LIMIT], "callbacks": callbacks_owed()}
+    return render(request, "intake/_queue.html", context)
+
+
+@require_POST
+def triage(request: HttpRequest, contact_id: str) -> HttpResponse:
+    user = require(request.user, Can.WRITE_CONTACTS)
+    contact = get_contact(contact_id)
+    form = TriageForm(request.POST)
+    if form.is_valid():
+        try:
+            triaged = triage_contact(contact, form.triage(), actor=user)
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, done_message(triaged))
+            return redirect("intake:console")
+    context = console_context(contact, form)
+    return render(request, "intake/console.html", context, status=422)
+
+
+def done_message(contact: Contact) -> str:
+    if contact.incident is not None:
+        return _("Tersimpan: %(number)s.") % {"number": contact.incident.number}
+    if contact.deflection_reference:
+        return _("Diteruskan ke kanal aduan kota, nomor rujukan %(ref)s.") % {
+            "ref": contact.deflection_reference
+        }
+    return _("Tersimpan sebagai %(kind)s.") % {
+        "kind": contact.get_classification_display()
+    }
+
+
+@require_POST
+def manual_call(request: HttpRequest) -> HttpResponse:
+    user = require(request.user, Can.WRITE_CONTACTS)
+    caller_id = request.POST.get("caller_id", "")[:100].replace("\x00", "")
+    contact = log_call_by_hand(caller_id=caller_id, actor=user)
+    return redirect(f"/konsol/?kontak={contact.public_id}")
+
+
+@require_POST
+def callback(request: HttpRequest, contact_id: str) -> HttpResponse:
+    user = require(request.user, Can.WRITE_CONTACTS)
+    try:
+        record_callback(
+            get_contact(contact_id), note=request.POST.get("note", ""), actor=user
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+    return redirect("intake:console")
+
+
+@require_GET
+def places(request: HttpRequest) -> HttpResponse:
+    require(request.user, Can.WRITE_CONTACTS)
+    query = request.GET.get("q") or request.GET.get("address") or ""
+    hits = search_places(query[:100])
+    return render(request, "intake/_places.html", {"places": hits})
+
+
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    require(request.user, Can.WRITE_CONTACTS)
+    category = Category.objects.filter(code=request.GET.get("category", "")).first()
+    lat, lon = number(request.GET.get("lat")), number(request.GET.get("lon"))
+    found = possible_duplicates(category=category, lat=lat, lon=lon)
+    return render(request, "intake/_duplicates.html", {"candidates": found})
+
+
+def number(raw: str | None) -> float | None:
+    try:
+        value = float(raw or "")
+    except ValueError:
+        return None
+    return value if -180 <= value <= 180 else None
