@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from siaga.lib.geo import lat_lon_constraint
+from siaga.lib.phone import national_format
 
 
 class Channel(models.TextChoices):
@@ -99,7 +100,11 @@ class Caller(models.Model):
         verbose_name_plural = _("pelapor")
 
     def __str__(self) -> str:
-        return self.display_name or self.identifier
+        if self.display_name:
+            return self.display_name
+        if self.kind == CallerKind.PHONE:
+            return national_format(self.identifier)
+        return self.identifier
 
 
 class ContactQuerySet(models.QuerySet["Contact"]):

@@ -25,13 +25,10 @@ QUEUE_LIMIT = 50
 
 
 def waiting_contacts() -> QuerySet[Contact]:
-    """Calls ringing or answered, and anything else not yet classified; oldest first."""
-    calls = Contact.objects.calls_in_progress().values("pk")
-    others = Contact.objects.unclassified().values("pk")
+    """Every contact not yet classified, ringing and dropped calls included (each call
+    is recorded and classified, a silent one too); oldest first."""
     return (
-        Contact.objects.filter(pk__in=calls.union(others))
-        .select_related("caller")
-        .order_by("received_at")
+        Contact.objects.unclassified().select_related("caller").order_by("received_at")
     )
 
 
