@@ -54,6 +54,15 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def env_minutes_by_priority(name: str, default: str) -> dict[int, int]:
+    """`1:2,2:3,3:5` → {1: 2, 2: 3, 3: 5}."""
+    try:
+        pairs = [item.split(":") for item in env_list(name, default)]
+        return {int(priority): int(minutes) for priority, minutes in pairs}
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must read like 1:2,2:3,3:5") from None
+
+
 def sqlite_database(path: Path) -> dict[str, Any]:
     """The embedded default: WAL so readers never wait for the writer, a busy timeout so
     writers queue instead of failing, and IMMEDIATE transactions so a transaction takes
@@ -180,6 +189,10 @@ if not 1 <= SIAGA_NODE_INDEX <= SIAGA_NODE_COUNT:
     )
 # Minutes an agency has to acknowledge a dispatch when its own setting is empty.
 SIAGA_ACK_DEADLINE_MINUTES = env_int("SIAGA_ACK_DEADLINE_MINUTES", 3)
+# The same by incident priority, "priority:minutes" pairs; an agency may set its own.
+SIAGA_ACK_DEADLINE_BY_PRIORITY = env_minutes_by_priority(
+    "SIAGA_ACK_DEADLINE_BY_PRIORITY", "1:2,2:3,3:5,4:10,5:15"
+)
 # Seconds between passes of the background worker.
 SIAGA_WORKER_INTERVAL = env_int("SIAGA_WORKER_INTERVAL", 5)
 # Seconds between safety-net polls of the event log by each server's live feed (wake-ups
@@ -206,6 +219,7 @@ INSTALLED_APPS = [
     "siaga.intake",
     "siaga.dispatching",
     "siaga.ops",
+    "siaga.board",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ class Can(StrEnum):
     DISPATCH = "dispatch"
     RESPOND_TO_DISPATCH = "respond_to_dispatch"
     VIEW_EVENT_LOG = "view_event_log"
+    VIEW_BOARD = "view_board"
     ADMINISTER = "administer"
 
 
@@ -43,8 +44,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.ROOM_OPERATOR: CALL_FLOOR,
     # Sees only incidents dispatched to its own agency (IncidentQuerySet.visible_to).
     Role.AGENCY_OPERATOR: frozenset({Can.VIEW_INCIDENTS, Can.RESPOND_TO_DISPATCH}),
-    Role.SUPERVISOR: CALL_FLOOR | {Can.VIEW_EVENT_LOG},
+    Role.SUPERVISOR: CALL_FLOOR | {Can.VIEW_EVENT_LOG, Can.VIEW_BOARD},
     Role.ADMIN: frozenset(Can),
     # A big screen in the theatre room: reads incidents, never callers' personal data.
-    Role.WALLBOARD: frozenset({Can.VIEW_INCIDENTS}),
+    Role.WALLBOARD: frozenset({Can.VIEW_INCIDENTS, Can.VIEW_BOARD}),
 }

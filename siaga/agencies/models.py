@@ -45,6 +45,8 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.short_name
 
-    def ack_deadline_duration(self) -> timedelta:
-        minutes = self.ack_deadline_minutes or settings.SIAGA_ACK_DEADLINE_MINUTES
-        return timedelta(minutes=minutes)
+    def ack_deadline_duration(self, priority: int) -> timedelta:
+        """The agency's own deadline, else the centre's for this priority."""
+        by_priority = settings.SIAGA_ACK_DEADLINE_BY_PRIORITY
+        default = by_priority.get(priority, settings.SIAGA_ACK_DEADLINE_MINUTES)
+        return timedelta(minutes=self.ack_deadline_minutes or default)

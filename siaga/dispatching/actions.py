@@ -51,7 +51,7 @@ def dispatch_incident(
         incident=incident,
         agency=agency,
         sent_at=now,
-        ack_deadline_at=now + agency.ack_deadline_duration(),
+        ack_deadline_at=now + agency.ack_deadline_duration(incident.priority),
     )
     append_event(
         actor=actor,

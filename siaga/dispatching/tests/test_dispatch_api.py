@@ -37,7 +37,8 @@ def test_a_call_taker_dispatches_an_incident(
     assert incident.status == IncidentStatus.DISPATCHED
     dispatch = incident.dispatches.get()
     assert dispatch.agency.code == "DAMKAR"
-    assert dispatch.ack_deadline_at - dispatch.sent_at == timedelta(minutes=3)
+    # A fire is priority 1: two minutes by the default SIAGA_ACK_DEADLINE_BY_PRIORITY.
+    assert dispatch.ack_deadline_at - dispatch.sent_at == timedelta(minutes=2)
 
 
 def test_the_same_agency_is_not_dispatched_twice(

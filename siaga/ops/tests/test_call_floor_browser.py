@@ -105,7 +105,9 @@ def test_a_call_becomes_a_dispatched_incident_that_agencies_see_live(
         f".dispatch[data-incident='{incident}'] button.answer-acknowledged"
     ).click()
     expect(call_taker.locator(".timeline")).to_contain_text("Dikonfirmasi oleh Dishub")
-    expect(dishub.locator("body")).to_have_attribute("data-alarm", "off")
+    acknowledged = dishub.locator(f".dispatch[data-incident='{incident}']")
+    expect(acknowledged).not_to_have_class(re.compile("unacknowledged"))
+    expect(acknowledged).not_to_have_attribute("data-alarm-source", "")
 
     # Polres was never sent it and never shows it.
     police.wait_for_timeout(500)

@@ -18,7 +18,17 @@
       wait.textContent = m + ":" + s;
     });
   }
-  setInterval(tickWaits, 1000);
+  // Acknowledgement deadlines count down; past zero they say so.
+  function tickDeadlines() {
+    const now = Date.now();
+    $$("[data-deadline]").forEach(function (el) {
+      const left = Math.round((Date.parse(el.dataset.deadline) - now) / 1000);
+      const abs = Math.abs(left), text = Math.floor(abs / 60) + ":" + String(abs % 60).padStart(2, "0");
+      el.textContent = left >= 0 ? text : "−" + text;
+      el.classList.toggle("late", left < 0);
+    });
+  }
+  setInterval(function () { tickWaits(); tickDeadlines(); }, 1000);
   document.addEventListener("htmx:afterSwap", tickWaits);
 
   // Shortcuts: J/K move through the queue, N manual call, 1–8 classification, Ctrl+Enter save.
@@ -98,7 +108,8 @@
     }
   });
 
-  // The agency alarm: a tone every two seconds while any dispatch is unacknowledged.
+  // The alarm: a tone every two seconds while anything on the page is marked
+  // data-alarm-source (an unacknowledged dispatch, an escalation on the board).
   let audio = null, alarm = null;
   function beep() {
     try {
@@ -110,7 +121,7 @@
     } catch (error) { /* no audio device: the highlight still shows */ }
   }
   function checkAlarm() {
-    const pending = $$(".dispatch.unacknowledged").length > 0;
+    const pending = $$("[data-alarm-source]").length > 0;
     document.body.dataset.alarm = pending ? "on" : "off";
     if (pending && !alarm) { beep(); alarm = setInterval(beep, 2000); }
     if (!pending && alarm) { clearInterval(alarm); alarm = null; }

@@ -1,0 +1,66 @@
+"""The supervisor's board and the wallboard: live figures, escalations, who may look."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from siaga.accounts.models import User
+from siaga.incidents.models import Incident
+from siaga.intake.actions import classify_contact, record_contact
+from siaga.ops.worker import run_once
+from siaga.testing import page_client
+
+MakeIncident = Callable[..., Incident]
+
+
+@time_machine.travel(datetime(2026, 12, 4, 3, 0, tzinfo=UTC), tick=False)  # 10:00 WIB
+def test_the_board_counts_today_and_flags_escalations(
+    supervisor: User, make_incident: MakeIncident
+) -> None:
+    fire = make_incident(agencies=("DAMKAR",))
+    make_incident(category="medis", agencies=("DINKES",))
+    prank, _ = record_contact(channel="call", sender="081234567890", actor=None)
+    classify_contact(prank, classification="prank", actor=None)
+    record_contact(channel="sms", sender="081298765432", text="tolong", actor=None)
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        run_once()  # both deadlines pass: escalated
+        html = page_client(supervisor).get("/papan/").content.decode()
+
+    assert "Kebakaran: <strong>1</strong>" in html
+    assert "Iseng / prank: <strong>1</strong>" in html
+    assert html.count("data-alarm-source") >= 2  # the escalation tile and rows
+    assert fire.number in html
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "admin_user", "wallboard"])
+def test_the_board_opens_for_the_supervisor_and_the_theatre(
+    persona: str, request: pytest.FixtureRequest
+) -> None:
+    assert (
+        page_client(request.getfixturevalue(persona)).get("/papan/").status_code == 200
+    )
+
+
+@pytest.mark.parametrize("persona", ["call_taker", "damkar_operator"])
+def test_the_board_is_refused_to_other_roles(
+    persona: str, request: pytest.FixtureRequest
+) -> None:
+    assert (
+        page_client(request.getfixturevalue(persona)).get("/papan/").status_code == 403
+    )
+
+
+def test_the_wallboard_shows_no_callers_numbers(
+    wallboard: User, make_incident: MakeIncident
+) -> None:
+    record_contact(channel="call", sender="081234567890", actor=None)
+
+    html = page_client(wallboard).get("/papan/").content.decode()
+
+    assert "0812" not in html

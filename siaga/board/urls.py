@@ -1,0 +1,6 @@
+from django.urls import path
+
+from siaga.board import views
+
+app_name = "board"
+urlpatterns = [path("", views.board, name="board")]
