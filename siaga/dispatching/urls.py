@@ -6,4 +6,5 @@ app_name = "dispatching"
 urlpatterns = [
     path("", views.console, name="console"),
     path("<str:number>/jawab/", views.respond, name="respond"),
+    path("<str:number>/bantuan/", views.assistance, name="assistance"),
 ]

@@ -15,9 +15,9 @@ from siaga.accounts.access import require
 from siaga.accounts.models import User
 from siaga.accounts.roles import Can
 from siaga.agencies.models import Agency
-from siaga.dispatching.actions import respond_to_dispatch
+from siaga.dispatching.actions import request_assistance, respond_to_dispatch
 from siaga.dispatching.models import ALLOWED_TRANSITIONS, ENDED_STATUSES, Dispatch
-from siaga.lib.errors import ActionError
+from siaga.lib.errors import ActionError, InvalidInput
 from siaga.lib.phone import mask
 
 RECENTLY_ENDED = timedelta(hours=12)
@@ -67,21 +67,49 @@ def cards(agency: Agency) -> list[dict[str, object]]:
 def console(request: HttpRequest) -> HttpResponse:
     user = require(request.user, Can.RESPOND_TO_DISPATCH)
     agency = console_agency(request, user)
-    context = {"agency": agency, "cards": cards(agency)}
+    others = Agency.objects.active().exclude(pk=agency.pk)
+    context = {"agency": agency, "cards": cards(agency), "other_agencies": others}
     return render(request, "dispatching/console.html", context)
+
+
+def live_dispatch(agency: Agency, number: str) -> Dispatch:
+    dispatch = (
+        Dispatch.objects.filter(agency=agency, incident__number=number)
+        .exclude(status__in=ENDED_STATUSES)
+        .select_related("incident", "agency")
+        .first()
+    )
+    if dispatch is None:
+        raise Http404("no live dispatch of that incident to this agency")
+    return dispatch
+
+
+def back_to_console(user: User, agency: Agency) -> HttpResponse:
+    suffix = f"?opd={agency.code}" if user.agency is None else ""
+    return redirect(f"/opd/{suffix}")
+
+
+@require_POST
+def assistance(request: HttpRequest, number: str) -> HttpResponse:
+    user = require(request.user, Can.RESPOND_TO_DISPATCH)
+    agency = console_agency(request, user)
+    dispatch = live_dispatch(agency, number)
+    wanted = Agency.objects.active().filter(code=request.POST.get("agency", "")).first()
+    try:
+        if wanted is None:
+            raise InvalidInput("choose the agency to ask for", field="agency")
+        note = request.POST.get("note", "")[:300]
+        request_assistance(dispatch, agency=wanted, note=note, actor=user)
+    except ActionError as error:
+        messages.error(request, error.message)
+    return back_to_console(user, agency)
 
 
 @require_POST
 def respond(request: HttpRequest, number: str) -> HttpResponse:
     user = require(request.user, Can.RESPOND_TO_DISPATCH)
     agency = console_agency(request, user)
-    dispatch = (
-        Dispatch.objects.filter(agency=agency, incident__number=number)
-        .exclude(status__in=ENDED_STATUSES)
-        .first()
-    )
-    if dispatch is None:
-        raise Http404("no live dispatch of that incident to this agency")
+    dispatch = live_dispatch(agency, number)
     try:
         respond_to_dispatch(
             dispatch,
@@ -91,5 +119,4 @@ def respond(request: HttpRequest, number: str) -> HttpResponse:
         )
     except ActionError as error:
         messages.error(request, error.message)
-    suffix = f"?opd={agency.code}" if user.agency is None else ""
-    return redirect(f"/opd/{suffix}")
+    return back_to_console(user, agency)

@@ -257,3 +257,22 @@ def _lock_contacts(contacts: Sequence[Contact]) -> None:
 
 def _locked(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+@transaction.atomic
+def add_incident_note(incident: Incident, *, text: str, actor: User | None) -> None:
+    """A note on the incident's timeline: what a caller added, what a unit reported."""
+    text = text.strip()
+    if not text:
+        raise InvalidInput("write the note first", field="text")
+    if "\x00" in text or len(text) > 2000:
+        raise InvalidInput(
+            "a note is plain text of at most 2000 characters", field="text"
+        )
+    append_event(
+        actor=actor,
+        action="incident.note_added",
+        target=incident,
+        after={"text": text},
+        incident=incident,
+    )

@@ -14,6 +14,13 @@ from siaga.intake.models import Classification
 ACTION_LABELS = {
     "incident.opened": _("Insiden dibuka"),
     "incident.updated": _("Data insiden diubah"),
+    "incident.note_added": _("Catatan:"),
+    "dispatch.accepted": _("Diterima oleh"),
+    "dispatch.declined": _("Ditolak oleh"),
+    "dispatch.en_route": _("Menuju lokasi:"),
+    "dispatch.on_scene": _("Tiba di lokasi:"),
+    "dispatch.handled": _("Selesai ditangani:"),
+    "dispatch.assistance_requested": _("Minta bantuan OPD lain:"),
     "incident.status_changed": _("Status menjadi"),
     "dispatch.sent": _("Diteruskan ke"),
     "dispatch.acknowledged": _("Dikonfirmasi oleh"),
@@ -40,9 +47,13 @@ def describe(event: Event) -> str:
         detail = str(IncidentStatus(after["status"]).label)
         reason = f" ({after['reason']})" if after.get("reason") else ""
         return f"{label} {detail}{reason}"
+    if event.action == "incident.note_added":
+        return f"{label} {after.get('text', '')}"
     if event.action.startswith("dispatch."):
         agency = event.target_label.rpartition(" → ")[2]
-        return f"{label} {agency}"
+        note = after.get("note") or ""
+        extra = f" → {after['agency']}" if after.get("agency") else ""
+        return f"{label} {agency}{extra}" + (f" ({note})" if note else "")
     if (
         event.action == "contact.classified"
         and after.get("classification") in Classification

@@ -6,4 +6,5 @@ app_name = "incidents"
 urlpatterns = [
     path("", views.incident_list, name="list"),
     path("<str:number>/", views.incident_detail, name="detail"),
+    path("<str:number>/catatan/", views.add_note, name="add_note"),
 ]

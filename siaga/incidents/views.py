@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from siaga.accounts.access import require
 from siaga.accounts.roles import Can
+from siaga.incidents.actions import add_incident_note
 from siaga.incidents.models import Incident
 from siaga.incidents.timeline import timeline
+from siaga.lib.errors import ActionError
 
 LIST_LIMIT = 200
 
@@ -25,5 +29,22 @@ def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
     user = require(request.user, Can.VIEW_INCIDENTS)
     incidents = Incident.objects.visible_to(user).for_display()
     incident = get_object_or_404(incidents, number=number)
-    context = {"incident": incident, "timeline": timeline(incident.pk)}
+    contacts = incident.contacts.select_related("caller").order_by("received_at")
+    context = {
+        "incident": incident,
+        "timeline": timeline(incident.pk),
+        "contacts": contacts if user.can(Can.VIEW_CONTACTS) else None,
+        "may_write": user.can(Can.WRITE_INCIDENTS),
+    }
     return render(request, "incidents/detail.html", context)
+
+
+@require_POST
+def add_note(request: HttpRequest, number: str) -> HttpResponse:
+    user = require(request.user, Can.WRITE_INCIDENTS)
+    incident = get_object_or_404(Incident.objects.visible_to(user), number=number)
+    try:
+        add_incident_note(incident, text=request.POST.get("text", ""), actor=user)
+    except ActionError as error:
+        messages.error(request, error.message)
+    return redirect("incidents:detail", number=number)

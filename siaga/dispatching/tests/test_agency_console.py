@@ -96,3 +96,31 @@ def test_roles_without_an_agency_console_are_refused(
 
     assert page_client(user).get("/opd/").status_code == 403
     assert answer(user, fire, "acknowledged") == 403
+
+
+def test_an_agency_asks_the_floor_for_another_agency(
+    damkar_operator: User, call_taker: User, make_incident: MakeIncident
+) -> None:
+    fire = make_incident(agencies=("DAMKAR",))
+
+    page_client(damkar_operator).post(
+        f"/opd/{fire.number}/bantuan/", {"agency": "DINKES", "note": "ada korban luka"}
+    )
+
+    event = Event.objects.get(action="dispatch.assistance_requested")
+    assert event.after == {"agency": "DINKES", "note": "ada korban luka"}
+    page = page_client(call_taker).get(f"/insiden/{fire.number}/").content.decode()
+    assert "Minta bantuan OPD lain:" in page and "ada korban luka" in page
+
+
+def test_another_agency_cannot_ask_on_a_dispatch_it_does_not_hold(
+    dinkes_operator: User, make_incident: MakeIncident
+) -> None:
+    fire = make_incident(agencies=("DAMKAR",))
+
+    response = page_client(dinkes_operator).post(
+        f"/opd/{fire.number}/bantuan/", {"agency": "POLRES", "note": "x"}
+    )
+
+    assert response.status_code == 404
+    assert not Event.objects.filter(action="dispatch.assistance_requested").exists()
