@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -278,7 +280,19 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "siaga" / "static"]
+# Leaflet comes from its xstatic wheels, never copied into the repository.
+STATICFILES_DIRS = [
+    BASE_DIR / "siaga" / "static",
+    ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
+# Map tiles for the consoles ({z}/{x}/{y}); empty shows boundaries and markers only,
+# for a control room without internet. A city may run its own tile server.
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+SIAGA_MAP_TILES_URL = env("SIAGA_MAP_TILES_URL", OSM_TILES)
+SIAGA_MAP_ATTRIBUTION = env(
+    "SIAGA_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+)
 # Production collects static files here (`siaga collectstatic`); development serves them
 # from the apps and packages directly.
 STATIC_ROOT = (

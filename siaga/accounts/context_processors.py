@@ -13,6 +13,10 @@ def siaga(request: HttpRequest) -> dict[str, object]:
     role = getattr(user, "role", "")
     return {
         "SIAGA_CITY_CODE": settings.SIAGA_CITY_CODE,
+        "MAP": {
+            "tiles": settings.SIAGA_MAP_TILES_URL,
+            "attribution": settings.SIAGA_MAP_ATTRIBUTION,
+        },
         "user_capabilities": [c.value for c in ROLE_CAPABILITIES.get(role, ())]
         if signed_in
         else [],

@@ -64,3 +64,17 @@ def test_the_wallboard_shows_no_callers_numbers(
     html = page_client(wallboard).get("/papan/").content.decode()
 
     assert "0812" not in html
+
+
+def test_the_map_shows_an_agency_only_its_own_incidents(
+    damkar_operator: User, supervisor: User, make_incident: MakeIncident
+) -> None:
+    fire = make_incident(agencies=("DAMKAR",))
+    sick = make_incident(category="medis", agencies=("DINKES",))
+
+    mine = page_client(damkar_operator).get("/papan/peta.json").json()
+    everything = page_client(supervisor).get("/papan/peta.json").json()
+
+    assert [i["number"] for i in mine["incidents"]] == [fire.number]
+    assert {i["number"] for i in everything["incidents"]} == {fire.number, sick.number}
+    assert everything["outline"]["type"] == "Polygon"
