@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SIAGA_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/siaga
 
-.PHONY: demo test lint typecheck pytest-sqlite pytest-postgres messages clean
+.PHONY: demo test lint typecheck pytest-sqlite pytest-postgres bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ pytest-sqlite: $(VENV)/.installed-test
 
 pytest-postgres: $(VENV)/.installed-test
 	DATABASE_URL=$(SIAGA_TEST_POSTGRES_URL) SIAGA_ENV=test $(BIN)/pytest --create-db
+
+## bench: live-feed latency with 200 consoles on SQLite and PostgreSQL (docs/benchmarks.md)
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/live_latency.py --consoles 200 --writes 50 --db sqlite
+	$(BIN)/python bench/live_latency.py --consoles 200 --writes 50 --db postgres
 
 ## messages: refresh and compile the English catalogue (needs gettext)
 messages: $(VENV)/.installed-test

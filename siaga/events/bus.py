@@ -60,10 +60,15 @@ class LiveEvent:
     type: str
     incident: str | None
     agency_ids: frozenset[int]
+    message: str  # the SSE message, built once and sent to every console as is
 
-    def message(self) -> str:
-        data = json.dumps({"type": self.type, "incident": self.incident})
-        return f"id: {self.id}\nevent: siaga\ndata: {data}\n\n"
+    @classmethod
+    def of(
+        cls, id: int, type: str, incident: str | None, agency_ids: frozenset[int]
+    ) -> LiveEvent:
+        data = json.dumps({"type": type, "incident": incident})
+        message = f"id: {id}\nevent: siaga\ndata: {data}\n\n"
+        return cls(id, type, incident, agency_ids, message)
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,7 @@ def read_events(after_id: int, up_to: int | None = None) -> list[LiveEvent]:
     ).values_list("incident_id", "agency_id"):
         agencies.setdefault(incident_id, set()).add(agency_id)
     return [
-        LiveEvent(
+        LiveEvent.of(
             id=row["id"],
             type=row["action"],
             incident=row["incident__number"],
@@ -149,15 +154,25 @@ class Tailer:
         self.subscribers: set[asyncio.Queue[list[LiveEvent]]] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
+        self._starting: asyncio.Task[None] | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        """Start once, in the server's event loop, when the first console connects."""
+        """Start once, in the server's event loop, when the first console connects.
+
+        Consoles that arrive while it starts wait for it; if starting fails (the
+        database is away), that console gets the error and the next one tries again."""
         loop = asyncio.get_running_loop()
-        if self.loop is loop:
-            return
-        self.loop, self._wake = loop, asyncio.Event()
+        starting = self._starting
+        failed = starting is not None and starting.done() and starting.exception()
+        if self.loop is not loop or starting is None or failed:
+            self.loop = loop
+            self._starting = starting = loop.create_task(self._begin(loop))
+        await asyncio.shield(starting)
+
+    async def _begin(self, loop: asyncio.AbstractEventLoop) -> None:
         self.last_id = await in_worker_thread(latest_event_id)()
+        self._wake = asyncio.Event()
         self._tasks = [loop.create_task(self._run())]
         if connection.vendor == "postgresql":
             self._tasks.append(loop.create_task(self._listen()))

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
@@ -33,14 +34,43 @@ async def signed_in(request: HttpRequest) -> User | None:
     return user if isinstance(user, User) else None
 
 
+def close_connection() -> None:
+    """Run in the request's sync thread, so it closes that thread's connection."""
+    connection.close()
+
+
 def last_event_id(request: HttpRequest) -> int | None:
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id", "")
     return int(raw) if raw.isdigit() else None
 
 
+SIGN_IN_AT_ONCE = 16
+_sign_ins: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+async def signed_in_briefly(request: HttpRequest) -> User | None:
+    """Sign the console in, then give back the database connection that used: a stream
+    lasts hours and must not hold one. At most SIGN_IN_AT_ONCE sign-ins run together,
+    so a room of consoles reconnecting after a restart cannot exhaust the database."""
+    loop = asyncio.get_running_loop()
+    gate = _sign_ins.setdefault(loop, asyncio.Semaphore(SIGN_IN_AT_ONCE))
+    async with gate:
+        try:
+            return await signed_in(request)
+        finally:
+            await sync_to_async(close_connection)()
+
+
 @login_not_required  # answers 401 itself: an EventSource cannot follow a login redirect
 async def live_events(request: HttpRequest) -> HttpResponseBase:
-    user = await signed_in(request)
+    try:
+        user = await signed_in_briefly(request)
+    except DatabaseError:
+        return JsonResponse(
+            {"error": {"code": "unavailable", "message": "database busy; retry"}},
+            status=503,
+            headers={"Retry-After": "3"},
+        )
     if user is None:
         return JsonResponse(
             {"error": {"code": "unauthorized", "message": "sign in first"}}, status=401
@@ -77,7 +107,7 @@ async def event_stream(viewer: Viewer, after_id: int | None) -> AsyncIterator[st
                 continue
             for event in batch:
                 if event.id > floor and viewer.may_see(event):
-                    yield event.message()
+                    yield event.message
     finally:
         with contextlib.suppress(Exception):
             TAILER.unsubscribe(queue)
@@ -93,7 +123,7 @@ async def replay(viewer: Viewer, after_id: int, up_to: int) -> AsyncIterator[str
             return
         for event in batch:
             if viewer.may_see(event):
-                yield event.message()
+                yield event.message
         after_id = batch[-1].id
         sent += len(batch)
         if sent >= 20 * BATCH:

@@ -7,12 +7,26 @@
   if (document.body.dataset.live !== "on") return;
   const indicator = document.getElementById("live-status");
   function show(state) { if (indicator) indicator.dataset.state = state; }
-  const source = new EventSource("/live/events");
-  source.addEventListener("siaga", function (message) {
-    const detail = JSON.parse(message.data);
-    document.body.dispatchEvent(new CustomEvent("siaga:event", { detail: detail }));
-  });
-  source.addEventListener("reset", function () { window.location.reload(); });
-  source.addEventListener("open", function () { show("on"); });
-  source.addEventListener("error", function () { show("off"); });
+  let lastId = null;
+  function connect() {
+    // A brand-new EventSource does not know the last id it saw: pass it along.
+    const url = "/live/events" + (lastId ? "?last_event_id=" + lastId : "");
+    const source = new EventSource(url);
+    source.addEventListener("siaga", function (message) {
+      lastId = message.lastEventId || lastId;
+      const detail = JSON.parse(message.data);
+      document.body.dispatchEvent(new CustomEvent("siaga:event", { detail: detail }));
+    });
+    source.addEventListener("reset", function () { window.location.reload(); });
+    source.addEventListener("open", function () { show("on"); });
+    source.addEventListener("error", function () {
+      show("off");
+      // EventSource retries a dropped stream itself, but gives up on an HTTP error
+      // (a 503 while the server restarts or fails over): then start a new one.
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(connect, 2000 + Math.random() * 3000);
+      }
+    });
+  }
+  connect();
 })();
