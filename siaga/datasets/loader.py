@@ -153,6 +153,7 @@ def _categories(
             name_en=item.get("name_en", ""),
             default_priority=item["priority"],
             eido_code=item.get("eido_code", ""),
+            shares_caller_number=item.get("shares_caller_number", False),
             sort_order=order * 10,
         )
         _create(

@@ -17,8 +17,9 @@ from siaga.accounts.roles import Can
 from siaga.agencies.models import Agency
 from siaga.dispatching.actions import request_assistance, respond_to_dispatch
 from siaga.dispatching.models import ALLOWED_TRANSITIONS, ENDED_STATUSES, Dispatch
+from siaga.incidents.models import Incident
 from siaga.lib.errors import ActionError, InvalidInput
-from siaga.lib.phone import mask
+from siaga.lib.phone import mask, national_format
 
 RECENTLY_ENDED = timedelta(hours=12)
 
@@ -53,14 +54,16 @@ def cards(agency: Agency) -> list[dict[str, object]]:
         {
             "dispatch": dispatch,
             "answers": sorted(ALLOWED_TRANSITIONS[dispatch.status] - {"cancelled"}),
-            "callers": [
-                mask(c.caller.identifier)
-                for c in dispatch.incident.contacts.all()
-                if c.caller
-            ],
+            "callers": callers_for_agency(dispatch.incident),
         }
         for dispatch in agency_dispatches(agency)[:100]
     ]
+
+
+def callers_for_agency(incident: Incident) -> list[str]:
+    """Masked, unless the category needs the agency to call the caller (ambulance)."""
+    shown = national_format if incident.category.shares_caller_number else mask
+    return [shown(c.caller.identifier) for c in incident.contacts.all() if c.caller]
 
 
 @require_GET

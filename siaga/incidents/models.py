@@ -37,6 +37,13 @@ class Category(models.Model):
         blank=True,
         help_text=_("mis. MEDICAL, FSTRU"),
     )
+    shares_caller_number = models.BooleanField(
+        _("nomor pelapor terlihat oleh OPD"),
+        default=False,
+        help_text=_(
+            "Mis. ambulans yang perlu menelepon pelapor; selain itu disamarkan."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
     is_active = models.BooleanField(_("aktif"), default=True)
 

@@ -124,3 +124,14 @@ def test_another_agency_cannot_ask_on_a_dispatch_it_does_not_hold(
 
     assert response.status_code == 404
     assert not Event.objects.filter(action="dispatch.assistance_requested").exists()
+
+
+def test_an_ambulance_sees_the_number_it_must_call_back(
+    dinkes_operator: User, make_incident: MakeIncident
+) -> None:
+    contact, _ = record_contact(channel="call", sender="081234567890", actor=None)
+    make_incident(category="medis", agencies=("DINKES",), contacts=[contact])
+
+    html = page_client(dinkes_operator).get("/opd/").content.decode()
+
+    assert "0812-3456-7890" in html
