@@ -118,6 +118,17 @@ class ContactQuerySet(models.QuerySet["Contact"]):
     def unclassified(self) -> ContactQuerySet:
         return self.filter(classification=Classification.UNCLASSIFIED)
 
+    def owed_callback(self) -> ContactQuerySet:
+        """Silent calls, and dropped calls nobody has classified otherwise, from a known
+        number and not yet called back: never a dead end."""
+        silent = Q(classification=Classification.SILENT)
+        dropped = Q(call_state=CallState.ABANDONED) & Q(
+            classification__in=[Classification.UNCLASSIFIED, Classification.SILENT]
+        )
+        return self.filter(silent | dropped).filter(
+            callback_done_at__isnull=True, caller__isnull=False
+        )
+
 
 class Contact(models.Model):
     """One inbound interaction on any channel. Every call is recorded, incident or not.
@@ -204,17 +215,6 @@ class Contact(models.Model):
     def __str__(self) -> str:
         sender = self.sender_raw or "-"
         return f"{self.get_channel_display()} {sender} {self.received_at:%H:%M}"
-
-    @property
-    def needs_callback(self) -> bool:
-        """A silent or dropped call is never a dead end: someone calls back."""
-        dropped = self.call_state == CallState.ABANDONED
-        silent = self.classification == Classification.SILENT
-        return (
-            (dropped or silent)
-            and self.callback_done_at is None
-            and bool(self.caller_id)
-        )
 
 
 class TelephonyEvent(models.Model):

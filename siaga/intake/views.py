@@ -33,11 +33,8 @@ def waiting_contacts() -> QuerySet[Contact]:
 
 
 def callbacks_owed() -> list[Contact]:
-    recent = Contact.objects.filter(callback_done_at__isnull=True, caller__isnull=False)
-    silent_or_dropped = recent.filter(classification="silent") | recent.filter(
-        call_state="abandoned"
-    )
-    return [c for c in silent_or_dropped.select_related("caller")[:QUEUE_LIMIT]]
+    owed = Contact.objects.owed_callback().select_related("caller")
+    return list(owed.order_by("received_at")[:QUEUE_LIMIT])
 
 
 def get_contact(contact_id: str) -> Contact:

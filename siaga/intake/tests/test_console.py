@@ -163,3 +163,22 @@ def test_roles_off_the_call_floor_are_refused(
     assert triage(client, ringing_call, classification="prank").status_code == 403
     ringing_call.refresh_from_db()
     assert ringing_call.classification == Classification.UNCLASSIFIED
+
+
+def test_a_dropped_call_is_owed_a_call_back_until_dealt_with(
+    call_taker: User, ringing_call: Contact
+) -> None:
+    from django.utils import timezone
+
+    record_call_event(
+        call_id="pbx-77",
+        event="abandoned",
+        occurred_at=timezone.now(),
+        raw_payload="{}",
+        actor=None,
+    )
+    assert list(Contact.objects.owed_callback()) == [ringing_call]
+
+    triage(page_client(call_taker), ringing_call, classification="wrong_number")
+
+    assert not Contact.objects.owed_callback().exists()
