@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from siaga.accounts.models import User
 from siaga.accounts.roles import Role
@@ -19,11 +20,17 @@ from siaga.datasets.loader import load_dataset, read_dataset
 from siaga.incidents.actions import Place, open_incident
 from siaga.incidents.models import Category, Incident
 from siaga.testing import make_user
-from siaga.testing_server import demo  # noqa: F401  (a fixture for every test folder)
+from siaga.testing_browser import browser  # noqa: F401  (fixtures for every test folder)
+from siaga.testing_server import demo  # noqa: F401
 
 
 def pytest_configure() -> None:
     os.environ.setdefault("SIAGA_ENV", "test")
+    # The same examples on every run, so CI never fails by luck; to go looking for new
+    # failures run with HYPOTHESIS_PROFILE=explore (random, and more examples).
+    settings.register_profile("repeatable", derandomize=True, deadline=None)
+    settings.register_profile("explore", max_examples=500, deadline=None)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ from siaga.lib.fields import (
     Longitude,
     LongText,
     Metres,
+    Moment,
     PageQuery,
     ShortText,
     errors,
@@ -43,7 +44,7 @@ class ContactIn(Body):
     display_name: ShortText = ""
     text: LongText = ""
     provider_id: ShortText = Field("", description="the provider's message or call id")
-    received_at: datetime | None = None
+    received_at: Moment | None = None
     location: FixIn | None = None
 
 

@@ -5,7 +5,6 @@ The payload is documented in the OpenAPI document and in docs/telephony.md.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -15,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from siaga.accounts.access import api_user
 from siaga.accounts.roles import Can
 from siaga.intake.actions import record_call_event
-from siaga.lib.fields import Body, ShortText, errors
+from siaga.lib.fields import Body, Moment, ShortText, errors
 
 router = Router(tags=["hooks"])
 
@@ -33,7 +32,7 @@ class CallEventIn(Body):
         "empty/`anonymous` when withheld",
     )
     extension: ShortText = Field("", description="the answering operator's extension")
-    at: datetime | None = Field(
+    at: Moment | None = Field(
         None,
         description="when it happened at the PBX (ISO 8601 with offset); default now",
     )
@@ -52,9 +51,7 @@ class CallEventOut(Schema):
 )
 def telephony(request: HttpRequest, payload: CallEventIn) -> Status[dict[str, Any]]:
     user = api_user(request, Can.WRITE_CONTACTS)
-    at = payload.at or timezone.now()
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)  # a PBX without an offset means local time (WIB)
+    at = payload.at or timezone.now()  # without an offset, Moment reads WIB
     event, created = record_call_event(
         call_id=payload.call_id,
         event=payload.event,

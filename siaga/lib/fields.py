@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.db.models import Model, QuerySet
 from ninja import Schema
@@ -24,6 +26,7 @@ Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Metres = Annotated[int, Field(ge=0, le=1_000_000)]
 M = TypeVar("M", bound=Model)
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 class ErrorBody(BaseModel):
@@ -67,3 +70,20 @@ def paginate(
     """`{"count": …, "items": […]}` for one page of a queryset."""
     window = rows[page.offset : page.offset + page.limit]
     return {"count": rows.count(), "items": [render(row) for row in window]}
+
+
+def sane_moment(value: datetime) -> datetime:
+    """A time a report could carry: 2000–2100, offset within ±14 h; naive means WIB.
+
+    PostgreSQL refuses what Python accepts (year 4, offset +19:10): refuse it here."""
+    if not 2000 <= value.year <= 2100:
+        raise ValueError("the time must fall between the years 2000 and 2100")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=WIB)
+    offset = value.utcoffset()
+    if offset is None or abs(offset) > timedelta(hours=14):
+        raise ValueError("the time zone offset must be within ±14 hours")
+    return value.astimezone(UTC)
+
+
+Moment = Annotated[datetime, AfterValidator(sane_moment)]

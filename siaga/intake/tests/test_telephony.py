@@ -126,6 +126,7 @@ def test_a_time_without_an_offset_is_wib(pbx: Client) -> None:
         (RING | {"call_id": ""}, 422),
         (RING | {"event": "on_hold"}, 422),
         (RING | {"at": "kemarin sore"}, 422),
+        (RING | {"at": "1900-01-01T00:00:00+07:00"}, 422),
         (RING | {"call_id": "x" * 301}, 422),
         (RING | {"caller_id": "08\u0000"}, 422),
     ],

@@ -2,43 +2,25 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists() and os.environ.get("CI") != "true":
-    pytest.skip(
-        "Debian's chromium is not installed (.ci/run installs it)",
-        allow_module_level=True,
-    )
+from siaga.testing_browser import require_chromium
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+require_chromium()
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 
 @pytest.fixture
-def page() -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        # An English browser, as on many control-room PCs: the UI must stay Bahasa.
-        context = browser.new_context(
-            locale="en-US", viewport={"width": 1280, "height": 800}
-        )
-        yield context.new_page()
-        browser.close()
+def page(browser: Browser) -> Iterator[Page]:
+    # An English browser, as on many control-room PCs: the UI must stay Bahasa.
+    context = browser.new_context(
+        locale="en-US", viewport={"width": 1280, "height": 800}
+    )
+    yield context.new_page()
+    context.close()
 
 
 def test_an_operator_signs_in_with_the_keyboard_alone(
