@@ -41,7 +41,8 @@ def close_connection() -> None:
 
 def last_event_id(request: HttpRequest) -> int | None:
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id", "")
-    return int(raw) if raw.isdigit() else None
+    # At most 18 digits: a longer one is not an id we handed out (and would overflow).
+    return int(raw) if raw.isdigit() and len(raw) <= 18 else None
 
 
 SIGN_IN_AT_ONCE = 16
