@@ -195,6 +195,8 @@ SIAGA_ACK_DEADLINE_MINUTES = env_int("SIAGA_ACK_DEADLINE_MINUTES", 3)
 SIAGA_ACK_DEADLINE_BY_PRIORITY = env_minutes_by_priority(
     "SIAGA_ACK_DEADLINE_BY_PRIORITY", "1:2,2:3,3:5,4:10,5:15"
 )
+# Shared key for HMAC-SHA1 on AML HTTPS messages (empty: accept unsigned ones).
+SIAGA_AML_HMAC_KEY = env("SIAGA_AML_HMAC_KEY")
 # Seconds between passes of the background worker.
 SIAGA_WORKER_INTERVAL = env_int("SIAGA_WORKER_INTERVAL", 5)
 # Seconds between safety-net polls of the event log by each server's live feed (wake-ups

@@ -145,12 +145,16 @@ def _register_routers() -> None:
     from siaga.dispatching.api import router as dispatching
     from siaga.incidents.api import router as incidents
     from siaga.intake.api import router as intake
+    from siaga.intake.channels.aml import router as aml
+    from siaga.intake.channels.sms import router as sms
     from siaga.intake.hooks import router as hooks
 
     api.add_router("/api/v1", incidents)
     api.add_router("/api/v1", dispatching)
     api.add_router("/api/v1", intake)
     api.add_router("/hooks", hooks)
+    api.add_router("/hooks", sms)
+    api.add_router("/hooks", aml)
 
 
 def _open_to_middleware(patterns: list[URLPattern | URLResolver]) -> None:

@@ -71,6 +71,7 @@ def record_contact(
     received_at: datetime | None = None,
     fix: Fix | None = None,
     display_name: str = "",
+    note: str = "",
     actor: User | None,
 ) -> tuple[Contact, bool]:
     """Record one inbound contact; a repeat of (channel, provider_id) returns the first
@@ -99,6 +100,7 @@ def record_contact(
         lon=fix.lon if fix else None,
         location_accuracy_m=fix.accuracy_m if fix else None,
         location_source=fix.source if fix else "",
+        note=note,
     )
     contact.full_clean(exclude=["caller", "incident", "handled_by"])
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -18,7 +19,7 @@ from siaga.incidents.duplicates import possible_duplicates
 from siaga.incidents.models import Category
 from siaga.intake.actions import log_call_by_hand, record_callback, triage_contact
 from siaga.intake.forms import TriageForm
-from siaga.intake.models import Caller, Contact
+from siaga.intake.models import Caller, Channel, Contact
 from siaga.lib.errors import ActionError
 
 QUEUE_LIMIT = 50
@@ -64,6 +65,32 @@ def caller_history(caller: Caller | None) -> dict[str, object]:
     }
 
 
+HANDSET_WINDOW = timedelta(hours=1)
+
+
+def handset_fix(contact: Contact) -> Contact | None:
+    """Where the caller's own phone says it is: this contact's fix, or the latest AML
+    message from the same number around the call. Shown, applied only on request."""
+    if contact.lat is not None:
+        return contact
+    if contact.caller_id is None:
+        return None
+    around = (
+        contact.received_at - HANDSET_WINDOW,
+        contact.received_at + HANDSET_WINDOW,
+    )
+    return (
+        Contact.objects.filter(
+            caller_id=contact.caller_id,
+            channel=Channel.AML,
+            lat__isnull=False,
+            received_at__range=around,
+        )
+        .order_by("-received_at")
+        .first()
+    )
+
+
 def console_context(
     contact: Contact | None, form: TriageForm | None
 ) -> dict[str, object]:
@@ -75,6 +102,7 @@ def console_context(
         "callbacks": callbacks_owed(),
         "contact": contact,
         "history": caller_history(contact.caller) if contact else None,
+        "handset": handset_fix(contact) if contact else None,
         "form": form or TriageForm(),
         "categories": categories,
     }
