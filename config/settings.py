@@ -197,6 +197,12 @@ SIAGA_ACK_DEADLINE_BY_PRIORITY = env_minutes_by_priority(
 )
 # Shared key for HMAC-SHA1 on AML HTTPS messages (empty: accept unsigned ones).
 SIAGA_AML_HMAC_KEY = env("SIAGA_AML_HMAC_KEY")
+# WhatsApp Cloud API: the verify token of the webhook handshake, and the app secret that
+# signs every POST (X-Hub-Signature-256). Without the secret the webhook refuses posts.
+SIAGA_WHATSAPP_VERIFY_TOKEN = env("SIAGA_WHATSAPP_VERIFY_TOKEN")
+SIAGA_WHATSAPP_APP_SECRET = env("SIAGA_WHATSAPP_APP_SECRET")
+# Telegram bot: the secret_token of setWebhook (header X-Telegram-Bot-Api-Secret-Token).
+SIAGA_TELEGRAM_SECRET_TOKEN = env("SIAGA_TELEGRAM_SECRET_TOKEN")
 # Seconds between passes of the background worker.
 SIAGA_WORKER_INTERVAL = env_int("SIAGA_WORKER_INTERVAL", 5)
 # Seconds between safety-net polls of the event log by each server's live feed (wake-ups

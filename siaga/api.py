@@ -147,6 +147,8 @@ def _register_routers() -> None:
     from siaga.intake.api import router as intake
     from siaga.intake.channels.aml import router as aml
     from siaga.intake.channels.sms import router as sms
+    from siaga.intake.channels.telegram import router as telegram
+    from siaga.intake.channels.whatsapp import router as whatsapp
     from siaga.intake.hooks import router as hooks
 
     api.add_router("/api/v1", incidents)
@@ -155,6 +157,8 @@ def _register_routers() -> None:
     api.add_router("/hooks", hooks)
     api.add_router("/hooks", sms)
     api.add_router("/hooks", aml)
+    api.add_router("/hooks", whatsapp)
+    api.add_router("/hooks", telegram)
 
 
 def _open_to_middleware(patterns: list[URLPattern | URLResolver]) -> None:

@@ -374,3 +374,26 @@ def log_call_by_hand(*, caller_id: str, actor: User | None) -> Contact:
         after={"call_state": CallState.ANSWERED, "by_hand": True},
     )
     return contact
+
+
+@transaction.atomic
+def move_contact_fix(contact: Contact, fix: Fix, *, actor: User | None) -> Contact:
+    """A live location moved: the contact's fix follows (never the incident's place,
+    which changes only when an operator says so)."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    tracked = ["lat", "lon", "location_accuracy_m", "location_source"]
+    before = snapshot(contact, tracked)
+    contact.lat, contact.lon = fix.lat, fix.lon
+    contact.location_accuracy_m, contact.location_source = fix.accuracy_m, fix.source
+    contact.save(update_fields=tracked)
+    old, new = changes(before, snapshot(contact, tracked))
+    if new:
+        append_event(
+            actor=actor,
+            action="contact.location_updated",
+            target=contact,
+            before=old,
+            after=new,
+            incident=contact.incident,
+        )
+    return contact

@@ -16,6 +16,13 @@ class ActionError(Exception):
         self.field = field
 
 
+class Unreadable(ActionError):
+    """A body that cannot even be parsed (not JSON, not a form)."""
+
+    code = "bad_request"
+    http_status = 400
+
+
 class InvalidInput(ActionError):
     code = "invalid_input"
     http_status = 422

@@ -23,9 +23,18 @@ EXPECTED = {
     ("post", "/hooks/telephony"),
     ("post", "/hooks/sms"),
     ("post", "/hooks/aml"),
+    ("get", "/hooks/whatsapp"),
+    ("post", "/hooks/whatsapp"),
+    ("post", "/hooks/telegram"),
 }
-# Handsets post AML without our token; its integrity rests on the optional HMAC.
-PUBLIC = {("post", "/hooks/aml")}
+# Providers post without our token: AML rests on its optional HMAC, WhatsApp on its
+# X-Hub-Signature-256, Telegram on its secret-token header (each tested on its own).
+PUBLIC = {
+    ("post", "/hooks/aml"),
+    ("get", "/hooks/whatsapp"),
+    ("post", "/hooks/whatsapp"),
+    ("post", "/hooks/telegram"),
+}
 
 
 def served_operations() -> set[tuple[str, str]]:

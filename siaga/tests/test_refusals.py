@@ -24,7 +24,7 @@ ALL = set(Role.values)
 FLOOR = {Role.CALL_TAKER, Role.ROOM_OPERATOR, Role.SUPERVISOR, Role.ADMIN}
 AGENCY = {Role.AGENCY_OPERATOR, Role.ADMIN}
 # (method, path, body, roles allowed); {number} is the incident made for each test.
-MATRIX = [
+MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
     ("get", "/api/v1/incidents", None, ALL),
     ("post", "/api/v1/incidents", {"category": "lainnya"}, FLOOR),
     ("get", "/api/v1/incidents/{number}", None, ALL),
@@ -46,6 +46,10 @@ MATRIX = [
     ("post", "/hooks/telephony", {"call_id": "c1", "event": "ringing"}, FLOOR),
     ("post", "/hooks/sms", {"from": "081234567890", "text": "tolong"}, FLOOR),
     ("post", "/hooks/aml", None, ALL),  # public by design; see test_openapi.PUBLIC
+    # Signed by the provider, not by role: refused to everyone without the signature.
+    ("get", "/hooks/whatsapp", None, set()),
+    ("post", "/hooks/whatsapp", {"entry": []}, set()),
+    ("post", "/hooks/telegram", {"update_id": 1}, set()),
 ]
 PUBLIC_PAGES = {"/akun/masuk/", "/healthz", "/readyz", "/i18n/setlang/"}
 # Answer 401 themselves: an EventSource cannot follow a redirect to the login page.

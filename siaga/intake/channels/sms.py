@@ -20,7 +20,7 @@ from siaga.accounts.roles import Can
 from siaga.intake.actions import Fix, record_contact
 from siaga.intake.models import Channel, Contact
 from siaga.lib.aml import AmlFix, is_aml_sms, parse_aml_sms, unpack_7bit
-from siaga.lib.errors import InvalidInput
+from siaga.lib.errors import InvalidInput, Unreadable
 from siaga.lib.fields import Body, LongText, Moment, ShortText, errors
 
 router = Router(tags=["hooks"])
@@ -63,7 +63,7 @@ def read_sms(request: HttpRequest) -> SmsIn:
         try:
             data = json.loads(raw)
         except json.JSONDecodeError:
-            raise InvalidInput("the body is not JSON (or send a form)") from None
+            raise Unreadable("the body is not JSON (or send a form)") from None
     try:
         return SmsIn.model_validate(data)
     except ValidationError as error:

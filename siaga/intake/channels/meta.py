@@ -1,0 +1,49 @@
+"""Shared by the Meta channels (WhatsApp Cloud API, later Messenger and Instagram):
+the verify-token handshake and the `X-Hub-Signature-256` check over the raw body."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.http import HttpRequest, HttpResponse
+
+from siaga.lib.errors import ActionError
+
+
+class BadSignature(ActionError):
+    code = "unauthorized"
+    http_status = 401
+
+
+class NotConfigured(ActionError):
+    code = "forbidden"
+    http_status = 403
+
+
+def handshake(request: HttpRequest, verify_token: str) -> HttpResponse:
+    """Meta's GET: the raw `hub.challenge` if the verify token matches, else 403."""
+    mode = request.GET.get("hub.mode", "")
+    token = request.GET.get("hub.verify_token", "")
+    challenge = request.GET.get("hub.challenge", "")
+    if (
+        verify_token
+        and mode == "subscribe"
+        and hmac.compare_digest(token.encode(), verify_token.encode())
+        and challenge.isdigit()
+    ):
+        return HttpResponse(challenge, content_type="text/plain")
+    return HttpResponse("verification failed", status=403, content_type="text/plain")
+
+
+def check_signature(request: HttpRequest, app_secret: str) -> None:
+    """HMAC-SHA256 of the raw body with the app secret, as `sha256=<hex>`."""
+    if not app_secret:
+        raise NotConfigured("this channel has no app secret configured")
+    header = request.headers.get("X-Hub-Signature-256", "")
+    expected = (
+        "sha256="
+        + hmac.new(app_secret.encode(), request.body, hashlib.sha256).hexdigest()
+    )
+    if not hmac.compare_digest(header.encode(), expected.encode()):
+        raise BadSignature("X-Hub-Signature-256 is missing or does not match the body")

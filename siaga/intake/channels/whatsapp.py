@@ -1,0 +1,162 @@
+"""WhatsApp Business Cloud API webhook: `GET/POST /hooks/whatsapp` (standards.md §7.1).
+
+Every message in every entry and change becomes a contact (deduplicated on the wamid);
+delivery statuses are acknowledged and ignored; a type we do not know is stored raw with
+a placeholder text. Media (image, audio…) are kept as references in the raw payload;
+fetching them from the Graph API is not done yet.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from siaga.intake.actions import Fix, record_contact
+from siaga.intake.channels.meta import check_signature, handshake
+from siaga.intake.models import Channel
+from siaga.lib.errors import Unreadable
+from siaga.lib.fields import errors
+
+router = Router(tags=["hooks"])
+
+
+@dataclass(frozen=True)
+class WhatsAppMessage:
+    wamid: str
+    sender: str
+    name: str
+    text: str
+    sent_at: datetime | None
+    fix: Fix | None
+
+
+class Received(Schema):
+    contacts: int
+    duplicates: int
+
+
+def _text(message: dict[str, Any]) -> str:
+    kind = str(message.get("type", ""))
+    found = message.get(kind)
+    body: dict[str, Any] = found if isinstance(found, dict) else {}
+    if kind == "text":
+        return str(body.get("body", ""))
+    if kind == "location":
+        return " ".join(str(body.get(k, "")) for k in ("name", "address")).strip()
+    if kind in {"image", "audio", "video", "document", "sticker"}:
+        caption = str(body.get("caption", ""))
+        return f"[{kind}] {caption}".strip()
+    if kind == "interactive":
+        reply = body.get("button_reply") or body.get("list_reply") or {}
+        return str(reply.get("title", "")) if isinstance(reply, dict) else ""
+    return f"[{kind or 'tidak dikenal'}]"
+
+
+def _fix(message: dict[str, Any]) -> Fix | None:
+    place = message.get("location")
+    if message.get("type") != "location" or not isinstance(place, dict):
+        return None
+    try:
+        lat, lon = float(place["latitude"]), float(place["longitude"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat, lon) == (0, 0):
+        return None
+    return Fix(lat, lon, None, "whatsapp-pin")  # a shared pin: accuracy unknown
+
+
+def _sent_at(message: dict[str, Any]) -> datetime | None:
+    try:
+        moment = datetime.fromtimestamp(int(str(message.get("timestamp", ""))), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return moment if 2000 <= moment.year <= 2100 else None
+
+
+def _dicts(holder: Any, key: str) -> list[dict[str, Any]]:
+    """`holder[key]` when it is a list, keeping only its objects; else nothing."""
+    items = holder.get(key) if isinstance(holder, dict) else None
+    return (
+        [item for item in items if isinstance(item, dict)]
+        if isinstance(items, list)
+        else []
+    )
+
+
+def messages(payload: Any) -> Iterator[WhatsAppMessage]:
+    """Every message in a webhook body, whatever else it holds; never raises."""
+    for entry in _dicts(payload, "entry"):
+        for change in _dicts(entry, "changes"):
+            value = change.get("value")
+            names = {
+                str(c.get("wa_id")): str(c["profile"].get("name", ""))
+                for c in _dicts(value, "contacts")
+                if isinstance(c.get("profile"), dict)
+            }
+            for message in _dicts(value, "messages"):
+                if not message.get("id"):
+                    continue
+                sender = str(message.get("from", ""))
+                yield WhatsAppMessage(
+                    wamid=str(message["id"])[:200],
+                    sender=sender[:40],
+                    name=names.get(sender, "")[:120],
+                    text=_text(message)[:10_000],
+                    sent_at=_sent_at(message),
+                    fix=_fix(message),
+                )
+
+
+PLAIN_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+
+
+@router.get(
+    "/whatsapp",
+    auth=None,
+    summary="WhatsApp verify-token handshake",
+    openapi_extra={
+        "responses": {
+            "200": {"description": "the hub.challenge, echoed", "content": PLAIN_TEXT},
+            "403": {"description": "wrong verify token or mode", "content": PLAIN_TEXT},
+        }
+    },
+)
+def verify(request: HttpRequest) -> HttpResponse:
+    return handshake(request, settings.SIAGA_WHATSAPP_VERIFY_TOKEN)
+
+
+@router.post(
+    "/whatsapp",
+    auth=None,
+    response={200: Received, **errors(401, 403, 413)},
+    summary="WhatsApp messages and statuses (signed with X-Hub-Signature-256)",
+)
+def receive(request: HttpRequest) -> dict[str, int]:
+    check_signature(request, settings.SIAGA_WHATSAPP_APP_SECRET)
+    raw = request.body.decode("utf-8", errors="replace").replace("\x00", "")
+    try:
+        payload = json.loads(raw)
+    except json.JSONDecodeError:
+        raise Unreadable("the body is not JSON") from None
+    created = duplicates = 0
+    for message in messages(payload):
+        _, new = record_contact(
+            channel=Channel.WHATSAPP,
+            sender=message.sender,
+            display_name=message.name,
+            text=message.text.replace("\x00", ""),
+            provider_id=message.wamid,
+            raw_payload=raw,
+            received_at=message.sent_at,
+            fix=message.fix,
+            actor=None,
+        )
+        created, duplicates = created + new, duplicates + (not new)
+    return {"contacts": created, "duplicates": duplicates}
