@@ -23,6 +23,20 @@ class Unreadable(ActionError):
     http_status = 400
 
 
+class Unauthorized(ActionError):
+    """A webhook whose signature or secret token is missing or wrong."""
+
+    code = "unauthorized"
+    http_status = 401
+
+
+class Forbidden(ActionError):
+    """Refused outright: a forged message, or a channel this server does not run."""
+
+    code = "forbidden"
+    http_status = 403
+
+
 class InvalidInput(ActionError):
     code = "invalid_input"
     http_status = 422

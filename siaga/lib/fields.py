@@ -87,3 +87,12 @@ def sane_moment(value: datetime) -> datetime:
 
 
 Moment = Annotated[datetime, AfterValidator(sane_moment)]
+
+
+def unix_moment(value: object) -> datetime | None:
+    """Unix seconds (int, or a string of digits) as an aware UTC time, if sane."""
+    try:
+        moment = datetime.fromtimestamp(int(str(value)), tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+    return moment if 2000 <= moment.year <= 2100 else None

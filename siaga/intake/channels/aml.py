@@ -17,7 +17,7 @@ from siaga.intake.actions import record_contact
 from siaga.intake.channels.sms import fix_from_aml
 from siaga.intake.models import Channel
 from siaga.lib.aml import AmlProblem, parse_aml_https
-from siaga.lib.errors import ActionError
+from siaga.lib.errors import Forbidden
 from siaga.lib.fields import errors
 
 router = Router(tags=["hooks"])
@@ -47,11 +47,6 @@ FORM_BODY = {
 }
 
 
-class ForgedError(ActionError):
-    code = "forbidden"
-    http_status = 403
-
-
 @router.post(
     "/aml",
     auth=None,
@@ -63,7 +58,7 @@ def aml(request: HttpRequest) -> dict[str, Any]:
     body = request.body.decode("utf-8", errors="replace")
     found = parse_aml_https(body, settings.SIAGA_AML_HMAC_KEY)
     if isinstance(found, AmlProblem):  # the only problem over HTTPS: a bad signature
-        raise ForgedError(found.reason)
+        raise Forbidden(found.reason)
     note = "" if found.has_location else "AML tanpa lokasi"
     contact, created = record_contact(
         channel=Channel.AML,

@@ -8,17 +8,7 @@ import hmac
 
 from django.http import HttpRequest, HttpResponse
 
-from siaga.lib.errors import ActionError
-
-
-class BadSignature(ActionError):
-    code = "unauthorized"
-    http_status = 401
-
-
-class NotConfigured(ActionError):
-    code = "forbidden"
-    http_status = 403
+from siaga.lib.errors import Forbidden, Unauthorized
 
 
 def handshake(request: HttpRequest, verify_token: str) -> HttpResponse:
@@ -39,11 +29,11 @@ def handshake(request: HttpRequest, verify_token: str) -> HttpResponse:
 def check_signature(request: HttpRequest, app_secret: str) -> None:
     """HMAC-SHA256 of the raw body with the app secret, as `sha256=<hex>`."""
     if not app_secret:
-        raise NotConfigured("this channel has no app secret configured")
+        raise Forbidden("this channel has no app secret configured")
     header = request.headers.get("X-Hub-Signature-256", "")
     expected = (
         "sha256="
         + hmac.new(app_secret.encode(), request.body, hashlib.sha256).hexdigest()
     )
     if not hmac.compare_digest(header.encode(), expected.encode()):
-        raise BadSignature("X-Hub-Signature-256 is missing or does not match the body")
+        raise Unauthorized("X-Hub-Signature-256 is missing or does not match the body")

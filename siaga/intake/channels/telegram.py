@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -18,10 +18,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from siaga.intake.actions import Fix, move_contact_fix, record_contact
-from siaga.intake.channels.meta import BadSignature, NotConfigured
 from siaga.intake.models import Channel, Contact
-from siaga.lib.errors import Unreadable
-from siaga.lib.fields import errors
+from siaga.lib.errors import Forbidden, Unauthorized, Unreadable
+from siaga.lib.fields import errors, unix_moment
 
 router = Router(tags=["hooks"])
 
@@ -38,10 +37,10 @@ def _object(value: Any) -> dict[str, Any]:
 def check_secret(request: HttpRequest) -> None:
     expected = settings.SIAGA_TELEGRAM_SECRET_TOKEN
     if not expected:
-        raise NotConfigured("this bot has no secret token configured")
+        raise Forbidden("this bot has no secret token configured")
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise BadSignature("X-Telegram-Bot-Api-Secret-Token is missing or wrong")
+        raise Unauthorized("X-Telegram-Bot-Api-Secret-Token is missing or wrong")
 
 
 def message_of(update: Any) -> tuple[dict[str, Any] | None, bool]:
@@ -88,11 +87,7 @@ def text_of(message: dict[str, Any]) -> str:
 
 
 def sent_at(message: dict[str, Any]) -> datetime | None:
-    try:
-        moment = datetime.fromtimestamp(int(message.get("date", 0)), tz=UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None
-    return moment if 2000 <= moment.year <= 2100 else None
+    return unix_moment(message.get("date"))
 
 
 @router.post(

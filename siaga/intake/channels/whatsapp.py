@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +22,7 @@ from siaga.intake.actions import Fix, record_contact
 from siaga.intake.channels.meta import check_signature, handshake
 from siaga.intake.models import Channel
 from siaga.lib.errors import Unreadable
-from siaga.lib.fields import errors
+from siaga.lib.fields import errors, unix_moment
 
 router = Router(tags=["hooks"])
 
@@ -73,11 +73,7 @@ def _fix(message: dict[str, Any]) -> Fix | None:
 
 
 def _sent_at(message: dict[str, Any]) -> datetime | None:
-    try:
-        moment = datetime.fromtimestamp(int(str(message.get("timestamp", ""))), tz=UTC)
-    except (ValueError, OverflowError, OSError):
-        return None
-    return moment if 2000 <= moment.year <= 2100 else None
+    return unix_moment(message.get("timestamp"))  # a string of unix seconds
 
 
 def _dicts(holder: Any, key: str) -> list[dict[str, Any]]:
