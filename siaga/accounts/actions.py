@@ -24,7 +24,7 @@ def save_user(
 ) -> None:
     """Create or change a user. Only the admin role reaches the Django admin."""
     user.is_staff = user.is_superuser = user.role == Role.ADMIN
-    if user.role != Role.AGENCY_OPERATOR:
+    if not user.is_agency_operator:
         user.agency = None
     save_configuration(user, actor=actor, save_related=save_related)
 

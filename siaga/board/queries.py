@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from siaga.accounts.models import User
 from siaga.accounts.roles import Role
-from siaga.dispatching.models import ENDED_STATUSES, Dispatch, DispatchStatus
+from siaga.dispatching.models import Dispatch, DispatchStatus
 from siaga.incidents.models import Incident, IncidentStatus
 from siaga.intake.models import CallState, Classification, Contact
 
@@ -40,7 +40,7 @@ def build_board() -> Board:
     since = start_of_today()
     waiting = Contact.objects.unclassified().order_by("received_at")
     dispatches = (
-        Dispatch.objects.exclude(status__in=ENDED_STATUSES)
+        Dispatch.objects.live()
         .select_related("incident__category", "agency")
         .order_by("escalated_at", "ack_deadline_at")
     )

@@ -171,7 +171,7 @@ def _move_incident_along(incident: Incident, status: str, actor: User | None) ->
     follows = INCIDENT_FOLLOWS.get(DispatchStatus(status))
     if follows is not None and incident.can_move_to(follows):
         move_incident(incident, status=follows, actor=actor)
-    live = incident.dispatches.exclude(status__in=ENDED_STATUSES)
+    live = incident.dispatches.live()
     declined_by_all = status == DispatchStatus.DECLINED and not live.exists()
     if declined_by_all and incident.can_move_to(IncidentStatus.NEW):
         move_incident(

@@ -10,9 +10,9 @@ from ninja import Router, Status
 
 from siaga.accounts.access import api_user
 from siaga.accounts.models import User
-from siaga.accounts.roles import Can, Role
+from siaga.accounts.roles import Can
 from siaga.dispatching.actions import acknowledge_dispatch, dispatch_incident
-from siaga.dispatching.models import ENDED_STATUSES, Dispatch
+from siaga.dispatching.models import Dispatch
 from siaga.incidents.api import (
     IncidentOut,
     agencies_by_code,
@@ -32,10 +32,10 @@ def live_dispatch(user: User, number: str, agency_code: str) -> Dispatch:
     """The live dispatch of a visible incident to an agency;
     an agency operator may only reach its own agency's."""
     incident = get_visible_incident(user, number)
-    if user.role == Role.AGENCY_OPERATOR and user.agency.code != agency_code:  # type: ignore[union-attr]
+    if user.is_agency_operator and user.agency.code != agency_code:  # type: ignore[union-attr]
         raise Http404(f"no dispatch of {number} to {agency_code}")
     dispatch = (
-        incident.dispatches.exclude(status__in=ENDED_STATUSES)
+        incident.dispatches.live()
         .filter(agency__code=agency_code)
         .select_related("incident", "agency")
         .first()

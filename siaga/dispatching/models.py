@@ -34,6 +34,10 @@ ENDED_STATUSES = frozenset({D.HANDLED, D.DECLINED, D.CANCELLED})
 
 
 class DispatchQuerySet(models.QuerySet["Dispatch"]):
+    def live(self) -> DispatchQuerySet:
+        """Not yet handled, declined or cancelled: the agency still answers for it."""
+        return self.exclude(status__in=ENDED_STATUSES)
+
     def awaiting_acknowledgement(self) -> DispatchQuerySet:
         return self.filter(status=D.SENT)
 
@@ -83,6 +87,3 @@ class Dispatch(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in ALLOWED_TRANSITIONS[self.status]
-
-    def is_overdue(self) -> bool:
-        return self.status == D.SENT and timezone.now() > self.ack_deadline_at

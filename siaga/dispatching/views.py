@@ -77,8 +77,8 @@ def console(request: HttpRequest) -> HttpResponse:
 
 def live_dispatch(agency: Agency, number: str) -> Dispatch:
     dispatch = (
-        Dispatch.objects.filter(agency=agency, incident__number=number)
-        .exclude(status__in=ENDED_STATUSES)
+        Dispatch.objects.live()
+        .filter(agency=agency, incident__number=number)
         .select_related("incident", "agency")
         .first()
     )

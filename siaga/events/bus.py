@@ -23,7 +23,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Max, Q
 
 from siaga.accounts.models import User
-from siaga.accounts.roles import Can, Role
+from siaga.accounts.roles import Can
 from siaga.events.models import Event
 
 log = logging.getLogger("siaga.live")
@@ -80,7 +80,7 @@ class Viewer:
 
     @classmethod
     def of(cls, user: User) -> Viewer:
-        agency = user.agency_id if user.role == Role.AGENCY_OPERATOR else None
+        agency = user.agency_id if user.is_agency_operator else None
         return cls(agency_id=agency, sees_contacts=user.can(Can.VIEW_CONTACTS))
 
     def may_see(self, event: LiveEvent) -> bool:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from siaga.accounts.roles import Can, Role
+from siaga.accounts.roles import Can
 from siaga.lib.geo import lat_lon_constraint
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         operator sees only its dispatches."""
         if not user.can(Can.VIEW_INCIDENTS):
             return self.none()
-        if user.role == Role.AGENCY_OPERATOR:
+        if user.is_agency_operator:
             from siaga.dispatching.models import (
                 Dispatch,
             )  # dispatching depends on incidents
@@ -218,10 +218,6 @@ class Incident(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in ALLOWED_TRANSITIONS[self.status]
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
 
     @property
     def has_location(self) -> bool:
