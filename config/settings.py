@@ -203,6 +203,11 @@ SIAGA_WHATSAPP_VERIFY_TOKEN = env("SIAGA_WHATSAPP_VERIFY_TOKEN")
 SIAGA_WHATSAPP_APP_SECRET = env("SIAGA_WHATSAPP_APP_SECRET")
 # Telegram bot: the secret_token of setWebhook (header X-Telegram-Bot-Api-Secret-Token).
 SIAGA_TELEGRAM_SECRET_TOKEN = env("SIAGA_TELEGRAM_SECRET_TOKEN")
+# Messenger and Instagram (one Meta app): the verify token and the app secret.
+SIAGA_META_VERIFY_TOKEN = env("SIAGA_META_VERIFY_TOKEN")
+SIAGA_META_APP_SECRET = env("SIAGA_META_APP_SECRET")
+# X Account Activity API: the consumer secret behind the CRC and the POST signature.
+SIAGA_X_CONSUMER_SECRET = env("SIAGA_X_CONSUMER_SECRET")
 # Seconds between passes of the background worker.
 SIAGA_WORKER_INTERVAL = env_int("SIAGA_WORKER_INTERVAL", 5)
 # Seconds between safety-net polls of the event log by each server's live feed (wake-ups

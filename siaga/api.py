@@ -146,9 +146,11 @@ def _register_routers() -> None:
     from siaga.incidents.api import router as incidents
     from siaga.intake.api import router as intake
     from siaga.intake.channels.aml import router as aml
+    from siaga.intake.channels.messenger import router as messenger
     from siaga.intake.channels.sms import router as sms
     from siaga.intake.channels.telegram import router as telegram
     from siaga.intake.channels.whatsapp import router as whatsapp
+    from siaga.intake.channels.x import router as x
     from siaga.intake.hooks import router as hooks
 
     api.add_router("/api/v1", incidents)
@@ -159,6 +161,8 @@ def _register_routers() -> None:
     api.add_router("/hooks", aml)
     api.add_router("/hooks", whatsapp)
     api.add_router("/hooks", telegram)
+    api.add_router("/hooks", messenger)
+    api.add_router("/hooks", x)
 
 
 def _open_to_middleware(patterns: list[URLPattern | URLResolver]) -> None:

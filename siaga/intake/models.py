@@ -196,6 +196,15 @@ class Contact(models.Model):
     callback_done_at = models.DateTimeField(
         _("sudah ditelepon balik"), null=True, blank=True
     )
+    tracking_code = models.CharField(
+        _("kode lacak"), max_length=16, blank=True, db_index=True
+    )
+    source_address = models.GenericIPAddressField(
+        _("alamat IP pengirim"), null=True, blank=True
+    )
+    reply_to = models.CharField(
+        _("alamat balasan di kanal"), max_length=120, blank=True
+    )
 
     objects = ContactQuerySet.as_manager()
 
@@ -240,3 +249,169 @@ class TelephonyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id} {self.event}"
+
+
+class DeliveryStatus(models.TextChoices):
+    RECEIVED = "received", _("Diterima, menunggu diproses")
+    PROCESSED = "processed", _("Diproses")
+    FAILED = "failed", _("Gagal diproses")
+
+
+class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def waiting(self) -> DeliveryQuerySet:
+        return self.filter(status=DeliveryStatus.RECEIVED).order_by("pk")
+
+
+class Delivery(models.Model):
+    """One provider webhook POST, stored verbatim before the provider gets its 2xx.
+
+    The worker turns it into contacts; a crash between the two loses nothing, because
+    a delivery stays `received` until the transaction that made its contacts commits.
+    """
+
+    MAX_ATTEMPTS = 5
+
+    channel = models.CharField(_("kanal"), max_length=16, choices=Channel.choices)
+    body = models.TextField(_("muatan asli"))
+    received_at = models.DateTimeField(_("diterima"), default=timezone.now)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.RECEIVED,
+    )
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    processed_at = models.DateTimeField(_("diproses"), null=True, blank=True)
+    error = models.TextField(_("galat"), blank=True)
+    contact_count = models.PositiveIntegerField(_("kontak baru"), default=0)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kiriman webhook")
+        verbose_name_plural = _("kiriman webhook")
+        indexes = [models.Index(fields=["status", "id"], name="delivery_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class MediaStatus(models.TextChoices):
+    WAITING = "waiting", _("Menunggu diunduh")
+    STORED = "stored", _("Tersimpan")
+    FAILED = "failed", _("Gagal diunduh")
+
+
+class Media(models.Model):
+    """A photo, voice note or video that came with a contact: uploaded with it (web,
+    app) or referenced by the provider and fetched later by the worker (WhatsApp)."""
+
+    MAX_ATTEMPTS = 6
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.PROTECT,
+        related_name="media",
+        verbose_name=_("kontak"),
+    )
+    kind = models.CharField(_("jenis"), max_length=16)
+    provider_ref = models.CharField(_("id media penyedia"), max_length=200, blank=True)
+    mime_type = models.CharField(_("tipe MIME"), max_length=100, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    caption = models.CharField(_("keterangan"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=MediaStatus.choices,
+        default=MediaStatus.WAITING,
+    )
+    content = models.BinaryField(_("isi"), null=True, blank=True, editable=False)
+    size_bytes = models.PositiveIntegerField(_("ukuran (bita)"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("percobaan berikutnya"), default=timezone.now
+    )
+    error = models.TextField(_("galat"), blank=True)
+
+    class Meta:
+        verbose_name = _("media")
+        verbose_name_plural = _("media")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="media_due_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.get_status_display()}"
+
+
+class OutboundStatus(models.TextChoices):
+    QUEUED = "queued", _("Dalam antrean")
+    SENT = "sent", _("Terkirim")
+    FAILED = "failed", _("Gagal")
+
+
+class OutboundPurpose(models.TextChoices):
+    REPLY = "reply", _("Balasan operator")
+    TRACKING = "tracking", _("Tautan lacak")
+
+
+class OutboundQuerySet(models.QuerySet["OutboundMessage"]):
+    def due(self) -> OutboundQuerySet:
+        return self.filter(
+            status=OutboundStatus.QUEUED, next_attempt_at__lte=timezone.now()
+        ).order_by("next_attempt_at", "pk")
+
+
+class OutboundMessage(models.Model):
+    """A message to a resident on the channel they used; the worker sends it, retrying
+    with backoff, and a failure stays visible on the console."""
+
+    MAX_ATTEMPTS = 6
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    channel = models.CharField(_("kanal"), max_length=16, choices=Channel.choices)
+    recipient = models.CharField(_("penerima"), max_length=120)
+    text = models.TextField(_("isi"))
+    purpose = models.CharField(
+        _("tujuan"), max_length=16, choices=OutboundPurpose.choices
+    )
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.PROTECT,
+        related_name="outbound",
+        verbose_name=_("kontak"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=OutboundStatus.choices,
+        default=OutboundStatus.QUEUED,
+    )
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("percobaan berikutnya"), default=timezone.now
+    )
+    last_error = models.TextField(_("galat terakhir"), blank=True)
+    provider_id = models.CharField(_("id penyedia"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = OutboundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = _("pesan keluar")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbound_due_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient}"

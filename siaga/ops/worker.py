@@ -15,6 +15,9 @@ from django.db import close_old_connections
 
 from siaga.dispatching.actions import escalate_dispatch
 from siaga.dispatching.models import Dispatch
+from siaga.intake.actions.deliveries import process_delivery
+from siaga.intake.models import Delivery
+from siaga.lib.wake import wait_for_work
 
 log = logging.getLogger("siaga.worker")
 
@@ -24,7 +27,13 @@ def escalate_overdue_dispatches() -> int:
     return sum(escalate_dispatch(dispatch, actor=None) for dispatch in overdue)
 
 
-TASKS: list[Callable[[], int]] = [escalate_overdue_dispatches]
+def process_deliveries() -> int:
+    """Webhook bodies stored but not yet made into contacts, oldest first."""
+    waiting = Delivery.objects.waiting().values_list("pk", flat=True)[:200]
+    return sum(process_delivery(pk) for pk in list(waiting))
+
+
+TASKS: list[Callable[[], int]] = [process_deliveries, escalate_overdue_dispatches]
 
 
 def run_once() -> int:
@@ -40,10 +49,11 @@ def run_once() -> int:
 
 def run_forever(interval: float, stop: threading.Event) -> None:
     """1. Run every task once. 2. Drop stale connections (a failover may have moved the
-    primary). 3. Sleep `interval` seconds or until stopped. Repeat."""
+    primary). 3. Sleep `interval` seconds, or less if a commit in this process left
+    work (a webhook delivery) or the loop is stopped. Repeat."""
     log.info("worker started, one pass every %s s", interval)
     while not stop.is_set():
         close_old_connections()
         run_once()
         close_old_connections()
-        stop.wait(interval)
+        wait_for_work(interval, stop)

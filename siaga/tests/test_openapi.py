@@ -26,14 +26,23 @@ EXPECTED = {
     ("get", "/hooks/whatsapp"),
     ("post", "/hooks/whatsapp"),
     ("post", "/hooks/telegram"),
+    ("get", "/hooks/meta"),
+    ("post", "/hooks/meta"),
+    ("get", "/hooks/x"),
+    ("post", "/hooks/x"),
 }
 # Providers post without our token: AML rests on its optional HMAC, WhatsApp on its
-# X-Hub-Signature-256, Telegram on its secret-token header (each tested on its own).
+# X-Hub-Signature-256, Telegram on its secret-token header, Messenger/Instagram and X on
+# their signatures (each tested on its own).
 PUBLIC = {
     ("post", "/hooks/aml"),
     ("get", "/hooks/whatsapp"),
     ("post", "/hooks/whatsapp"),
     ("post", "/hooks/telegram"),
+    ("get", "/hooks/meta"),
+    ("post", "/hooks/meta"),
+    ("get", "/hooks/x"),
+    ("post", "/hooks/x"),
 }
 
 

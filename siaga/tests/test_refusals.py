@@ -50,6 +50,10 @@ MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
     ("get", "/hooks/whatsapp", None, set()),
     ("post", "/hooks/whatsapp", {"entry": []}, set()),
     ("post", "/hooks/telegram", {"update_id": 1}, set()),
+    ("get", "/hooks/meta", None, set()),
+    ("post", "/hooks/meta", {"object": "page", "entry": []}, set()),
+    ("get", "/hooks/x", None, set()),
+    ("post", "/hooks/x", {"for_user_id": "1"}, set()),
 ]
 PUBLIC_PAGES = {"/akun/masuk/", "/healthz", "/readyz", "/i18n/setlang/"}
 # Answer 401 themselves: an EventSource cannot follow a redirect to the login page.

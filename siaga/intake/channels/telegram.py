@@ -1,37 +1,34 @@
 """Telegram bot webhook `POST /hooks/telegram` (standards.md §7.3).
 
 Telegram does not sign payloads; the `X-Telegram-Bot-Api-Secret-Token` header set with
-setWebhook is compared in constant time. Each message becomes a contact keyed by chat
-and message id (a retried update changes nothing); a live location arrives as edits of
-the same message and moves that contact's fix.
+setWebhook is compared in constant time. The POST stores the Update; the worker makes
+each message a contact keyed by chat and message id (a retried update changes nothing);
+a live location arrives as edits of the same message and moves that contact's fix.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
-from siaga.intake.actions import Fix, move_contact_fix, record_contact
+from siaga.intake.actions import Fix, MediaRef, move_contact_fix, record_contact
+from siaga.intake.channels.common import (
+    Accepted,
+    as_object,
+    json_object,
+    keep_delivery,
+    plain,
+)
 from siaga.intake.models import Channel, Contact
-from siaga.lib.errors import Forbidden, Unauthorized, Unreadable
+from siaga.lib.errors import Forbidden, Unauthorized
 from siaga.lib.fields import errors, unix_moment
 
 router = Router(tags=["hooks"])
-
-
-class Received(Schema):
-    contact: str | None
-    duplicate: bool
-
-
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def check_secret(request: HttpRequest) -> None:
@@ -90,45 +87,67 @@ def sent_at(message: dict[str, Any]) -> datetime | None:
     return unix_moment(message.get("date"))
 
 
+def _file_size(photo: dict[str, Any]) -> int:
+    size = photo.get("file_size")
+    return size if isinstance(size, int) else 0
+
+
+def media_of(message: dict[str, Any]) -> tuple[MediaRef, ...]:
+    """The largest size of a photo, or a voice note, by its file_id (fetched later)."""
+    photos = [p for p in message.get("photo") or [] if isinstance(p, dict)]
+    if photos and isinstance(message.get("photo"), list):
+        largest = max(photos, key=_file_size)
+        return (MediaRef(kind="image", provider_ref=str(largest.get("file_id", ""))),)
+    voice = message.get("voice")
+    if isinstance(voice, dict) and voice.get("file_id"):
+        mime = str(voice.get("mime_type", "audio/ogg"))
+        return (
+            MediaRef(kind="audio", provider_ref=str(voice["file_id"]), mime_type=mime),
+        )
+    return ()
+
+
 @router.post(
     "/telegram",
     auth=None,
-    response={200: Received, **errors(401, 403, 413)},
+    response={200: Accepted, **errors(403, 413)},
     summary="A Telegram bot Update (message, photo, location, live-location edits)",
 )
-def receive(request: HttpRequest) -> dict[str, Any]:
+def receive(request: HttpRequest) -> dict[str, bool]:
     check_secret(request)
-    raw = request.body.decode("utf-8", errors="replace").replace("\x00", "")
-    try:
-        update = json.loads(raw)
-    except json.JSONDecodeError:
-        raise Unreadable("the body is not JSON") from None
-    message, edited = message_of(update)
-    if message is None:  # callback queries, channel posts…: acknowledged, not stored
-        return {"contact": None, "duplicate": False}
-    chat = _object(message.get("chat"))
-    sender = _object(message.get("from"))
+    return keep_delivery(request, Channel.TELEGRAM)
+
+
+def process(raw: str) -> int:
+    """The worker's half: the Update's message becomes a contact, or moves one."""
+    message, edited = message_of(json_object(raw))
+    if message is None:  # callback queries, channel posts…: kept, not contacts
+        return 0
+    chat = as_object(message.get("chat"))
+    sender = as_object(message.get("from"))
     key = f"{chat.get('id', '')}:{message.get('message_id', '')}"[:200]
     fix = fix_of(message)
     if edited:
         existing = Contact.objects.filter(
             channel=Channel.TELEGRAM, provider_id=key
         ).first()
-        if existing is not None and fix is not None:
-            move_contact_fix(existing, fix, actor=None)
-            return {"contact": str(existing.public_id), "duplicate": False}
+        if existing is not None:
+            if fix is not None:
+                move_contact_fix(existing, fix, actor=None)
+            return 0
     name = " ".join(str(sender.get(k, "")) for k in ("first_name", "last_name")).strip()
-    contact, created = record_contact(
+    handle = sender.get("username") or sender.get("id") or chat.get("id", "")
+    _, created = record_contact(
         channel=Channel.TELEGRAM,
-        sender=str(sender.get("username") or sender.get("id") or chat.get("id", ""))[
-            :100
-        ],
+        sender=str(handle)[:100],
         display_name=name[:120],
-        text=text_of(message).replace("\x00", "")[:10_000],
+        text=plain(text_of(message)),
         provider_id=key,
         raw_payload=raw,
         received_at=sent_at(message),
         fix=fix,
+        reply_to=str(chat.get("id", ""))[:120],
+        media=media_of(message),
         actor=None,
     )
-    return {"contact": str(contact.public_id), "duplicate": not created}
+    return int(created)

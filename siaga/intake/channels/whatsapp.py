@@ -2,13 +2,12 @@
 
 Every message in every entry and change becomes a contact (deduplicated on the wamid);
 delivery statuses are acknowledged and ignored; a type we do not know is stored raw with
-a placeholder text. Media (image, audio…) are kept as references in the raw payload;
-fetching them from the Graph API is not done yet.
+a placeholder text. The POST only verifies and stores the body; the worker parses it
+(`process`) and later fetches media (image, audio…) from the Graph API by their ids.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,12 +15,18 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router
 
-from siaga.intake.actions import Fix, record_contact
+from siaga.intake.actions import Fix, MediaRef, record_contact
+from siaga.intake.channels.common import (
+    Accepted,
+    dicts,
+    json_object,
+    keep_delivery,
+    plain,
+)
 from siaga.intake.channels.meta import check_signature, handshake
 from siaga.intake.models import Channel
-from siaga.lib.errors import Unreadable
 from siaga.lib.fields import errors, unix_moment
 
 router = Router(tags=["hooks"])
@@ -35,11 +40,10 @@ class WhatsAppMessage:
     text: str
     sent_at: datetime | None
     fix: Fix | None
+    media: tuple[MediaRef, ...] = ()
 
 
-class Received(Schema):
-    contacts: int
-    duplicates: int
+MEDIA_KINDS = frozenset({"image", "audio", "video", "document", "sticker"})
 
 
 def _text(message: dict[str, Any]) -> str:
@@ -50,7 +54,7 @@ def _text(message: dict[str, Any]) -> str:
         return str(body.get("body", ""))
     if kind == "location":
         return " ".join(str(body.get(k, "")) for k in ("name", "address")).strip()
-    if kind in {"image", "audio", "video", "document", "sticker"}:
+    if kind in MEDIA_KINDS:
         caption = str(body.get("caption", ""))
         return f"[{kind}] {caption}".strip()
     if kind == "interactive":
@@ -76,27 +80,33 @@ def _sent_at(message: dict[str, Any]) -> datetime | None:
     return unix_moment(message.get("timestamp"))  # a string of unix seconds
 
 
-def _dicts(holder: Any, key: str) -> list[dict[str, Any]]:
-    """`holder[key]` when it is a list, keeping only its objects; else nothing."""
-    items = holder.get(key) if isinstance(holder, dict) else None
+def _media(message: dict[str, Any]) -> tuple[MediaRef, ...]:
+    kind = str(message.get("type", ""))
+    body = message.get(kind)
+    if kind not in MEDIA_KINDS or not isinstance(body, dict) or not body.get("id"):
+        return ()
     return (
-        [item for item in items if isinstance(item, dict)]
-        if isinstance(items, list)
-        else []
+        MediaRef(
+            kind=kind,
+            provider_ref=str(body["id"]),
+            mime_type=str(body.get("mime_type", "")),
+            sha256=str(body.get("sha256", "")),
+            caption=str(body.get("caption", "")),
+        ),
     )
 
 
 def messages(payload: Any) -> Iterator[WhatsAppMessage]:
     """Every message in a webhook body, whatever else it holds; never raises."""
-    for entry in _dicts(payload, "entry"):
-        for change in _dicts(entry, "changes"):
+    for entry in dicts(payload, "entry"):
+        for change in dicts(entry, "changes"):
             value = change.get("value")
             names = {
                 str(c.get("wa_id")): str(c["profile"].get("name", ""))
-                for c in _dicts(value, "contacts")
+                for c in dicts(value, "contacts")
                 if isinstance(c.get("profile"), dict)
             }
-            for message in _dicts(value, "messages"):
+            for message in dicts(value, "messages"):
                 if not message.get("id"):
                     continue
                 sender = str(message.get("from", ""))
@@ -107,6 +117,7 @@ def messages(payload: Any) -> Iterator[WhatsAppMessage]:
                     text=_text(message)[:10_000],
                     sent_at=_sent_at(message),
                     fix=_fix(message),
+                    media=_media(message),
                 )
 
 
@@ -131,28 +142,30 @@ def verify(request: HttpRequest) -> HttpResponse:
 @router.post(
     "/whatsapp",
     auth=None,
-    response={200: Received, **errors(401, 403, 413)},
+    response={200: Accepted, **errors(403, 413)},
     summary="WhatsApp messages and statuses (signed with X-Hub-Signature-256)",
 )
-def receive(request: HttpRequest) -> dict[str, int]:
+def receive(request: HttpRequest) -> dict[str, bool]:
     check_signature(request, settings.SIAGA_WHATSAPP_APP_SECRET)
-    raw = request.body.decode("utf-8", errors="replace").replace("\x00", "")
-    try:
-        payload = json.loads(raw)
-    except json.JSONDecodeError:
-        raise Unreadable("the body is not JSON") from None
-    created = duplicates = 0
-    for message in messages(payload):
+    return keep_delivery(request, Channel.WHATSAPP)
+
+
+def process(raw: str) -> int:
+    """The worker's half: every message of a stored body becomes a contact."""
+    created = 0
+    for message in messages(json_object(raw)):
         _, new = record_contact(
             channel=Channel.WHATSAPP,
             sender=message.sender,
             display_name=message.name,
-            text=message.text.replace("\x00", ""),
+            text=plain(message.text),
             provider_id=message.wamid,
             raw_payload=raw,
             received_at=message.sent_at,
             fix=message.fix,
+            reply_to=message.sender,
+            media=message.media,
             actor=None,
         )
-        created, duplicates = created + new, duplicates + (not new)
-    return {"contacts": created, "duplicates": duplicates}
+        created += new
+    return created

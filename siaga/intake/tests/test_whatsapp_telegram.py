@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from siaga.events.models import Event
 from siaga.intake.channels.telegram import fix_of, message_of, text_of
 from siaga.intake.channels.whatsapp import messages
-from siaga.intake.models import Channel, Contact
+from siaga.intake.models import Channel, Contact, Delivery, DeliveryStatus, Media
+from siaga.ops.worker import process_deliveries
 
 SECRET = "app-secret"
 WHATSAPP = override_settings(
@@ -104,8 +105,9 @@ def test_a_signed_text_message_becomes_a_contact_once(db: None) -> None:
 
     first, retry = post_whatsapp(raw), post_whatsapp(raw)
 
-    assert first.json() == {"contacts": 1, "duplicates": 0}
-    assert retry.json() == {"contacts": 0, "duplicates": 1}
+    assert first.json() == retry.json() == {"accepted": True}
+    assert Delivery.objects.count() == 2 and not Contact.objects.exists()
+    assert process_deliveries() == 1
     contact = Contact.objects.get()
     assert contact.channel == Channel.WHATSAPP
     assert contact.text == "Pohon tumbang 🌳"
@@ -123,6 +125,7 @@ def test_a_shared_pin_is_a_location_of_unknown_accuracy(db: None) -> None:
         "location": {"latitude": -6.1746, "longitude": 106.6339, "name": "Pasar Anyar"},
     }
     post_whatsapp(whatsapp_body(pin))
+    process_deliveries()
 
     contact = Contact.objects.get()
     assert (contact.lat, contact.lon, contact.location_accuracy_m) == (
@@ -152,9 +155,18 @@ def test_media_statuses_and_unknown_types(db: None) -> None:
 
     post_whatsapp(whatsapp_body(image, odd))
     post_whatsapp(whatsapp_body(statuses=statuses))
+    process_deliveries()
 
     texts = sorted(Contact.objects.values_list("text", flat=True))
     assert texts == ["[hologram]", "[image] ini"]
+    media = Media.objects.get()
+    assert (media.kind, media.provider_ref, media.mime_type) == (
+        "image",
+        "MEDIA1",
+        "image/jpeg",
+    )
+    assert media.status == "waiting" and media.contact.text == "[image] ini"
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"processed"}
 
 
 @WHATSAPP
@@ -167,19 +179,44 @@ def test_a_forged_or_unsigned_post_creates_nothing(db: None) -> None:
         post_whatsapp(raw.replace("Pohon", "Rumah"), signature=sign(raw)).status_code
         == 401
     )
-    assert not Contact.objects.exists()
+    assert not Contact.objects.exists() and not Delivery.objects.exists()
 
 
 def test_without_a_configured_secret_nothing_is_accepted(db: None) -> None:
     raw = whatsapp_body(text_message())
     assert post_whatsapp(raw).status_code == 403
-    assert not Contact.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 @WHATSAPP
 def test_signed_garbage_is_a_400_and_stores_nothing(db: None) -> None:
     assert post_whatsapp("{not json").status_code == 400
-    assert post_whatsapp('{"entry": 5}').json() == {"contacts": 0, "duplicates": 0}
+    assert post_whatsapp("[1, 2]").status_code == 400
+    assert not Delivery.objects.exists()
+    assert post_whatsapp('{"entry": 5}').json() == {"accepted": True}
+    assert process_deliveries() == 0
+    assert Delivery.objects.get().status == DeliveryStatus.PROCESSED
+
+
+@WHATSAPP
+def test_a_delivery_that_cannot_be_processed_is_kept_and_retried(
+    db: None, monkeypatch: Any
+) -> None:
+    post_whatsapp(whatsapp_body(text_message()))
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr("siaga.intake.channels.whatsapp.record_contact", broken)
+    for _ in range(Delivery.MAX_ATTEMPTS - 1):
+        process_deliveries()
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.RECEIVED and delivery.attempts == 4
+    assert "database hiccup" in delivery.error and not Contact.objects.exists()
+    monkeypatch.undo()
+
+    assert process_deliveries() == 1
+    assert Delivery.objects.get().status == DeliveryStatus.PROCESSED
 
 
 @given(
@@ -248,11 +285,12 @@ def test_a_telegram_message_and_its_retry(db: None) -> None:
 
     first, retry = post_telegram(raw), post_telegram(raw)
 
-    assert first.json()["duplicate"] is False and retry.json()["duplicate"] is True
+    assert first.json() == retry.json() == {"accepted": True}
+    assert process_deliveries() == 1
     contact = Contact.objects.get()
     assert contact.channel == Channel.TELEGRAM and contact.caller is not None
     assert contact.caller.identifier == "telegram:budi112"
-    assert contact.caller.display_name == "Budi"
+    assert contact.caller.display_name == "Budi" and contact.reply_to == "5001"
 
 
 @TELEGRAM
@@ -261,6 +299,7 @@ def test_a_live_location_moves_with_its_edits(db: None) -> None:
     post_telegram(update(tg_message(location=start)))
     moved = start | {"latitude": -6.19, "horizontal_accuracy": 12}
     post_telegram(update(tg_message(location=moved), key="edited_message", update_id=2))
+    process_deliveries()
 
     contact = Contact.objects.get()
     assert (contact.lat, contact.location_accuracy_m) == (-6.19, 12)
@@ -270,10 +309,20 @@ def test_a_live_location_moves_with_its_edits(db: None) -> None:
 @TELEGRAM
 def test_a_photo_with_a_caption(db: None) -> None:
     post_telegram(
-        update(tg_message(photo=[{"file_id": "AgAD", "width": 90}], caption="asap"))
+        update(
+            tg_message(
+                photo=[
+                    {"file_id": "small", "width": 90, "file_size": 1200},
+                    {"file_id": "AgAD", "width": 1280, "file_size": 90000},
+                ],
+                caption="asap",
+            )
+        )
     )
+    process_deliveries()
 
     assert Contact.objects.get().text == "[photo] asap"
+    assert Media.objects.get().provider_ref == "AgAD"
 
 
 @TELEGRAM
@@ -282,7 +331,7 @@ def test_a_wrong_secret_token_creates_nothing(db: None) -> None:
 
     assert post_telegram(raw, token="nope").status_code == 401
     assert post_telegram(raw, token="").status_code == 401
-    assert not Contact.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 @given(

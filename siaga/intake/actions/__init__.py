@@ -21,6 +21,8 @@ from siaga.intake.models import (
     Channel,
     Classification,
     Contact,
+    Media,
+    MediaStatus,
     TelephonyEvent,
 )
 from siaga.lib import phone
@@ -32,6 +34,35 @@ if TYPE_CHECKING:
     from siaga.incidents.models import Category, Incident
 
 PHONE_CHANNELS = frozenset({Channel.CALL, Channel.SMS, Channel.AML, Channel.WHATSAPP})
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """A photo or voice note with a contact: the provider's reference to fetch it
+    later, or the bytes themselves when the resident uploaded them to us."""
+
+    kind: str
+    provider_ref: str = ""
+    mime_type: str = ""
+    sha256: str = ""
+    caption: str = ""
+    content: bytes | None = None
+
+
+def attach_media(contact: Contact, ref: MediaRef) -> Media:
+    """Part of recording a contact (its event lists the media); never called alone."""
+    stored = ref.content is not None
+    return Media.objects.create(
+        contact=contact,
+        kind=ref.kind[:16],
+        provider_ref=ref.provider_ref[:200],
+        mime_type=ref.mime_type[:100],
+        sha256=ref.sha256[:64],
+        caption=ref.caption[:1000],
+        status=MediaStatus.STORED if stored else MediaStatus.WAITING,
+        content=ref.content,
+        size_bytes=len(ref.content) if ref.content is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -72,6 +103,9 @@ def record_contact(
     fix: Fix | None = None,
     display_name: str = "",
     note: str = "",
+    reply_to: str = "",
+    media: Sequence[MediaRef] = (),
+    source_address: str | None = None,
     actor: User | None,
 ) -> tuple[Contact, bool]:
     """Record one inbound contact; a repeat of (channel, provider_id) returns the first
@@ -101,6 +135,8 @@ def record_contact(
         location_accuracy_m=fix.accuracy_m if fix else None,
         location_source=fix.source if fix else "",
         note=note,
+        reply_to=reply_to[:120],
+        source_address=source_address,
     )
     contact.full_clean(exclude=["caller", "incident", "handled_by"])
     try:
@@ -109,8 +145,13 @@ def record_contact(
     except IntegrityError:
         # A concurrent delivery of the same message won the race: answer with that one.
         return Contact.objects.get(channel=channel, provider_id=provider_id), False
+    for ref in media:
+        attach_media(contact, ref)
     append_event(
-        actor=actor, action="contact.recorded", target=contact, after=snapshot(contact)
+        actor=actor,
+        action="contact.recorded",
+        target=contact,
+        after={**snapshot(contact), "media": [ref.kind for ref in media]},
     )
     return contact, True
 

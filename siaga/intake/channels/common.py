@@ -1,0 +1,59 @@
+"""What every provider webhook does once the request is verified: read the raw body as
+JSON, keep it as a Delivery, answer. Parsing into contacts happens in the worker."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Schema
+
+from siaga.intake.actions.deliveries import accept_delivery
+from siaga.lib.errors import Unreadable
+
+
+class Accepted(Schema):
+    accepted: bool
+
+
+def raw_text(request: HttpRequest) -> str:
+    """The body as text; bad UTF-8 is replaced and NUL (which PostgreSQL refuses) is
+    dropped, so whatever was signed is still kept."""
+    return request.body.decode("utf-8", errors="replace").replace("\x00", "")
+
+
+def json_object(raw: str) -> dict[str, Any]:
+    try:
+        payload = json.loads(raw)
+    except json.JSONDecodeError:
+        raise Unreadable("the body is not JSON") from None
+    if not isinstance(payload, dict):
+        raise Unreadable("the body is not a JSON object")
+    return payload
+
+
+def keep_delivery(request: HttpRequest, channel: str) -> dict[str, bool]:
+    """Store a verified JSON webhook body for the worker; 400 if it is not JSON."""
+    raw = raw_text(request)
+    json_object(raw)
+    accept_delivery(channel=channel, body=raw)
+    return {"accepted": True}
+
+
+def dicts(holder: Any, key: str) -> list[dict[str, Any]]:
+    """`holder[key]` when it is a list, keeping only its objects; else nothing."""
+    items = holder.get(key) if isinstance(holder, dict) else None
+    return (
+        [item for item in items if isinstance(item, dict)]
+        if isinstance(items, list)
+        else []
+    )
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def plain(text: str, limit: int = 10_000) -> str:
+    return text.replace("\x00", "")[:limit]
