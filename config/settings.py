@@ -181,6 +181,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The city this instance serves: prefixes human incident numbers (TNG-20261204-0042).
 SIAGA_CITY_CODE = env("SIAGA_CITY_CODE", "TNG").upper()
+# The address residents reach this server at, for the tracking links sent to them.
+SIAGA_PUBLIC_URL = env("SIAGA_PUBLIC_URL", "http://127.0.0.1:8000")
 # Which server of the pair this is (1-based) and how many servers allocate incident
 # numbers: server k of n takes numbers k, k+n, k+2n… each day, so they never clash.
 SIAGA_NODE_INDEX = env_int("SIAGA_NODE_INDEX", 1)
@@ -208,8 +210,30 @@ SIAGA_META_VERIFY_TOKEN = env("SIAGA_META_VERIFY_TOKEN")
 SIAGA_META_APP_SECRET = env("SIAGA_META_APP_SECRET")
 # X Account Activity API: the consumer secret behind the CRC and the POST signature.
 SIAGA_X_CONSUMER_SECRET = env("SIAGA_X_CONSUMER_SECRET")
+# Sending replies and tracking links, and fetching media. API base URLs can point at a
+# test double; an empty token means that channel cannot send (messages fail visibly).
+SIAGA_WHATSAPP_API_URL = env(
+    "SIAGA_WHATSAPP_API_URL", "https://graph.facebook.com/v21.0"
+)
+SIAGA_WHATSAPP_PHONE_NUMBER_ID = env("SIAGA_WHATSAPP_PHONE_NUMBER_ID")
+SIAGA_WHATSAPP_ACCESS_TOKEN = env("SIAGA_WHATSAPP_ACCESS_TOKEN")
+SIAGA_TELEGRAM_API_URL = env("SIAGA_TELEGRAM_API_URL", "https://api.telegram.org")
+SIAGA_TELEGRAM_BOT_TOKEN = env("SIAGA_TELEGRAM_BOT_TOKEN")
+SIAGA_META_API_URL = env("SIAGA_META_API_URL", "https://graph.facebook.com/v21.0")
+SIAGA_META_PAGE_TOKEN = env("SIAGA_META_PAGE_TOKEN")
+SIAGA_X_API_URL = env("SIAGA_X_API_URL", "https://api.x.com/2")
+SIAGA_X_ACCESS_TOKEN = env("SIAGA_X_ACCESS_TOKEN")
+SIAGA_SMS_SEND_URL = env("SIAGA_SMS_SEND_URL")
+SIAGA_SMS_SEND_TOKEN = env("SIAGA_SMS_SEND_TOKEN")
+# Seconds an outbound call to a provider may take before it counts as failed.
+SIAGA_PROVIDER_TIMEOUT = env_int("SIAGA_PROVIDER_TIMEOUT", 10)
+# Largest photo or voice note kept, from a resident's upload or a provider's download.
+SIAGA_MAX_MEDIA_BYTES = env_int("SIAGA_MAX_MEDIA_BYTES", 8 * 1_048_576)
+# Public report page and app: reports allowed per sender, and per address, each hour.
+SIAGA_REPORTS_PER_SENDER_PER_HOUR = env_int("SIAGA_REPORTS_PER_SENDER_PER_HOUR", 5)
+SIAGA_REPORTS_PER_ADDRESS_PER_HOUR = env_int("SIAGA_REPORTS_PER_ADDRESS_PER_HOUR", 20)
 # Seconds between passes of the background worker.
-SIAGA_WORKER_INTERVAL = env_int("SIAGA_WORKER_INTERVAL", 5)
+SIAGA_WORKER_INTERVAL = env_int("SIAGA_WORKER_INTERVAL", 2)
 # Seconds between safety-net polls of the event log by each server's live feed (wake-ups
 # normally come at once, in process or by PostgreSQL NOTIFY).
 SIAGA_LIVE_POLL_SECONDS = env_int("SIAGA_LIVE_POLL_SECONDS", 2)

@@ -146,6 +146,7 @@ def _register_routers() -> None:
     from siaga.incidents.api import router as incidents
     from siaga.intake.api import router as intake
     from siaga.intake.channels.aml import router as aml
+    from siaga.intake.channels.app import router as app
     from siaga.intake.channels.messenger import router as messenger
     from siaga.intake.channels.sms import router as sms
     from siaga.intake.channels.telegram import router as telegram
@@ -156,6 +157,7 @@ def _register_routers() -> None:
     api.add_router("/api/v1", incidents)
     api.add_router("/api/v1", dispatching)
     api.add_router("/api/v1", intake)
+    api.add_router("/api/v1", app)
     api.add_router("/hooks", hooks)
     api.add_router("/hooks", sms)
     api.add_router("/hooks", aml)

@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Koordinator")
     ADMIN = "admin", _("Admin")
     WALLBOARD = "wallboard", _("Layar theater")
+    # A machine, not a person: the city app's server, an SMS gateway, the PBX.
+    INTEGRATION = "integration", _("Integrasi (aplikasi kota, gateway, PBX)")
 
 
 class Can(StrEnum):
@@ -26,6 +28,8 @@ class Can(StrEnum):
     RESPOND_TO_DISPATCH = "respond_to_dispatch"
     VIEW_EVENT_LOG = "view_event_log"
     VIEW_BOARD = "view_board"
+    SUBMIT_REPORTS = "submit_reports"
+    VIEW_REFERENCE = "view_reference"
     ADMINISTER = "administer"
 
 
@@ -36,6 +40,8 @@ CALL_FLOOR = frozenset(
         Can.VIEW_CONTACTS,
         Can.WRITE_CONTACTS,
         Can.DISPATCH,
+        Can.SUBMIT_REPORTS,
+        Can.VIEW_REFERENCE,
     }
 )
 
@@ -43,9 +49,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.CALL_TAKER: CALL_FLOOR,
     Role.ROOM_OPERATOR: CALL_FLOOR,
     # Sees only incidents dispatched to its own agency (IncidentQuerySet.visible_to).
-    Role.AGENCY_OPERATOR: frozenset({Can.VIEW_INCIDENTS, Can.RESPOND_TO_DISPATCH}),
+    Role.AGENCY_OPERATOR: frozenset(
+        {Can.VIEW_INCIDENTS, Can.RESPOND_TO_DISPATCH, Can.VIEW_REFERENCE}
+    ),
     Role.SUPERVISOR: CALL_FLOOR | {Can.VIEW_EVENT_LOG, Can.VIEW_BOARD},
     Role.ADMIN: frozenset(Can),
     # A big screen in the theatre room: reads incidents, never callers' personal data.
-    Role.WALLBOARD: frozenset({Can.VIEW_INCIDENTS, Can.VIEW_BOARD}),
+    Role.WALLBOARD: frozenset({Can.VIEW_INCIDENTS, Can.VIEW_BOARD, Can.VIEW_REFERENCE}),
+    # Submits what residents send (and reads the category list); sees nothing else.
+    Role.INTEGRATION: frozenset({Can.SUBMIT_REPORTS, Can.VIEW_REFERENCE}),
 }

@@ -368,7 +368,7 @@ class CategoryOut(Schema):
     "/categories", response={200: list[CategoryOut], **errors(403)}, tags=["reference"]
 )
 def list_categories(request: HttpRequest) -> list[dict[str, Any]]:
-    api_user(request, Can.VIEW_INCIDENTS)
+    api_user(request, Can.VIEW_REFERENCE)
     return [
         {
             "code": c.code,

@@ -50,7 +50,7 @@ class CallEventOut(Schema):
     summary="A call event from the PBX (201 new, 200 a repeat of one already applied)",
 )
 def telephony(request: HttpRequest, payload: CallEventIn) -> Status[dict[str, Any]]:
-    user = api_user(request, Can.WRITE_CONTACTS)
+    user = api_user(request, Can.SUBMIT_REPORTS)
     at = payload.at or timezone.now()  # without an offset, Moment reads WIB
     event, created = record_call_event(
         call_id=payload.call_id,

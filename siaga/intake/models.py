@@ -205,6 +205,14 @@ class Contact(models.Model):
     reply_to = models.CharField(
         _("alamat balasan di kanal"), max_length=120, blank=True
     )
+    category_hint = models.ForeignKey(
+        "incidents.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kategori menurut pelapor"),
+    )
 
     objects = ContactQuerySet.as_manager()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from siaga.intake import views
+from siaga.intake import inbox, views
 
 app_name = "intake"
 urlpatterns = [
@@ -11,4 +11,8 @@ urlpatterns = [
     path("panggilan-manual/", views.manual_call, name="manual_call"),
     path("kontak/<str:contact_id>/", views.triage, name="triage"),
     path("kontak/<str:contact_id>/telepon-balik/", views.callback, name="callback"),
+    path("pesan/", inbox.inbox, name="inbox"),
+    path("pesan/<str:contact_id>/balas/", inbox.reply, name="reply"),
+    path("pesan/keluar/<str:message_id>/ulang/", inbox.retry, name="retry"),
+    path("media/<str:media_id>/", inbox.media, name="media"),
 ]

@@ -135,7 +135,14 @@ def triage(request: HttpRequest, contact_id: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, done_message(triaged))
+            if form.cleaned_data.get("next") == "inbox":
+                return redirect("intake:inbox")
             return redirect("intake:console")
+    if request.POST.get("next") == "inbox":
+        from siaga.intake.inbox import inbox_context
+
+        context = inbox_context(contact) | {"form": form}
+        return render(request, "intake/inbox.html", context, status=422)
     context = console_context(contact, form)
     return render(request, "intake/console.html", context, status=422)
 

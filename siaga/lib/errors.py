@@ -52,3 +52,17 @@ class Conflict(ActionError):
 
     code = "conflict"
     http_status = 409
+
+
+class TooLarge(ActionError):
+    """An upload (a photo) beyond what this server keeps."""
+
+    code = "payload_too_large"
+    http_status = 413
+
+
+class TooMany(ActionError):
+    """A sender or an address sent more reports than the hourly limit allows."""
+
+    code = "too_many_requests"
+    http_status = 429

@@ -2,7 +2,7 @@
 
 Each task is a function that finds due rows and hands each to an action, which claims
 it with a conditional update; two workers (or the embedded one and `siaga worker`) never
-do the same work twice. Later tasks (outbound messages, referral deadlines) join TASKS.
+do the same work twice. Later tasks (referral deadlines…) join TASKS.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from django.db import close_old_connections
 from siaga.dispatching.actions import escalate_dispatch
 from siaga.dispatching.models import Dispatch
 from siaga.intake.actions.deliveries import process_delivery
-from siaga.intake.models import Delivery
+from siaga.intake.models import Delivery, OutboundMessage
+from siaga.intake.outbox import fetch_media, media_due, send_outbound
 from siaga.lib.wake import wait_for_work
 
 log = logging.getLogger("siaga.worker")
@@ -33,7 +34,22 @@ def process_deliveries() -> int:
     return sum(process_delivery(pk) for pk in list(waiting))
 
 
-TASKS: list[Callable[[], int]] = [process_deliveries, escalate_overdue_dispatches]
+def send_outbound_messages() -> int:
+    """Replies and tracking links due now (new, or whose backoff has passed)."""
+    due = OutboundMessage.objects.due().select_related("contact")[:50]
+    return sum(send_outbound(message) for message in due)
+
+
+def fetch_waiting_media() -> int:
+    return sum(fetch_media(media) for media in media_due())
+
+
+TASKS: list[Callable[[], int]] = [
+    process_deliveries,
+    escalate_overdue_dispatches,
+    send_outbound_messages,
+    fetch_waiting_media,
+]
 
 
 def run_once() -> int:

@@ -21,16 +21,18 @@ from siaga.tests.test_openapi import EXPECTED, PUBLIC
 
 MakeIncident = Callable[..., Incident]
 ALL = set(Role.values)
+PEOPLE = ALL - {Role.INTEGRATION}
 FLOOR = {Role.CALL_TAKER, Role.ROOM_OPERATOR, Role.SUPERVISOR, Role.ADMIN}
+GATEWAYS = FLOOR | {Role.INTEGRATION}
 AGENCY = {Role.AGENCY_OPERATOR, Role.ADMIN}
 # (method, path, body, roles allowed); {number} is the incident made for each test.
 MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
-    ("get", "/api/v1/incidents", None, ALL),
+    ("get", "/api/v1/incidents", None, PEOPLE),
     ("post", "/api/v1/incidents", {"category": "lainnya"}, FLOOR),
-    ("get", "/api/v1/incidents/{number}", None, ALL),
+    ("get", "/api/v1/incidents/{number}", None, PEOPLE),
     ("patch", "/api/v1/incidents/{number}", {"priority": 2}, FLOOR),
     ("post", "/api/v1/incidents/{number}/status", {"status": "resolved"}, FLOOR),
-    ("get", "/api/v1/incidents/{number}/events", None, ALL),
+    ("get", "/api/v1/incidents/{number}/events", None, PEOPLE),
     ("post", "/api/v1/incidents/{number}/dispatches", {"agency": "POLRES"}, FLOOR),
     (
         "post",
@@ -43,8 +45,8 @@ MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
     ("post", "/api/v1/contacts", {"channel": "call"}, FLOOR),
     ("get", "/api/v1/contacts/{contact_id}", None, FLOOR),
     ("patch", "/api/v1/contacts/{contact_id}", {"classification": "prank"}, FLOOR),
-    ("post", "/hooks/telephony", {"call_id": "c1", "event": "ringing"}, FLOOR),
-    ("post", "/hooks/sms", {"from": "081234567890", "text": "tolong"}, FLOOR),
+    ("post", "/hooks/telephony", {"call_id": "c1", "event": "ringing"}, GATEWAYS),
+    ("post", "/hooks/sms", {"from": "081234567890", "text": "tolong"}, GATEWAYS),
     ("post", "/hooks/aml", None, ALL),  # public by design; see test_openapi.PUBLIC
     # Signed by the provider, not by role: refused to everyone without the signature.
     ("get", "/hooks/whatsapp", None, set()),

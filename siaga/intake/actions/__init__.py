@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from siaga.accounts.models import User
 from siaga.events.log import append_event, changes, snapshot
+from siaga.intake.actions.outbox import issue_tracking_link
 from siaga.intake.models import (
     CALL_STATE_RANK,
     Caller,
@@ -33,7 +34,18 @@ if TYPE_CHECKING:
     from siaga.incidents.actions import Place
     from siaga.incidents.models import Category, Incident
 
-PHONE_CHANNELS = frozenset({Channel.CALL, Channel.SMS, Channel.AML, Channel.WHATSAPP})
+# Senders on these channels are phone numbers when they parse as one (the web form asks
+# for a number; the app sends one when the resident gave it).
+PHONE_CHANNELS = frozenset(
+    {
+        Channel.CALL,
+        Channel.SMS,
+        Channel.AML,
+        Channel.WHATSAPP,
+        Channel.WEB,
+        Channel.APP,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,8 @@ def record_contact(
     reply_to: str = "",
     media: Sequence[MediaRef] = (),
     source_address: str | None = None,
+    tracking_code: str = "",
+    category_hint: Category | None = None,
     actor: User | None,
 ) -> tuple[Contact, bool]:
     """Record one inbound contact; a repeat of (channel, provider_id) returns the first
@@ -137,8 +151,10 @@ def record_contact(
         note=note,
         reply_to=reply_to[:120],
         source_address=source_address,
+        tracking_code=tracking_code,
+        category_hint=category_hint,
     )
-    contact.full_clean(exclude=["caller", "incident", "handled_by"])
+    contact.full_clean(exclude=["caller", "incident", "handled_by", "category_hint"])
     try:
         with transaction.atomic():
             contact.save()
@@ -231,6 +247,7 @@ def link_contact(
         after={"incident": incident.number},
         incident=incident,
     )
+    issue_tracking_link(contact, actor=actor)
     return contact
 
 
@@ -358,6 +375,8 @@ class Triage:
     place: Place | None = None
     agencies: Sequence[Agency] = ()
     duplicate_of: Incident | None = None
+    # Other people's reports of the same thing, attached to the same incident.
+    also: Sequence[Contact] = ()
 
 
 @transaction.atomic
@@ -367,7 +386,23 @@ def triage_contact(contact: Contact, triage: Triage, *, actor: User | None) -> C
     1. A duplicate of an open incident is linked to it and classified `duplicate`.
     2. An emergency opens an incident with its dispatches and links the contact.
     3. Anything else is classified (a non-emergency gets its complaint reference).
+    4. Reports chosen as the same thing (`also`) join the contact's incident as
+       duplicates, so every source is attached to one incident.
     """
+    contact = _triage_one(contact, triage, actor=actor)
+    if contact.incident is not None:
+        for other in triage.also:
+            if other.pk != contact.pk:
+                classify_contact(
+                    other,
+                    classification=Classification.DUPLICATE,
+                    incident=contact.incident,
+                    actor=actor,
+                )
+    return contact
+
+
+def _triage_one(contact: Contact, triage: Triage, *, actor: User | None) -> Contact:
     from siaga.incidents.actions import open_incident
 
     if triage.duplicate_of is not None:

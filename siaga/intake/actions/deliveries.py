@@ -1,6 +1,7 @@
 """Raw provider deliveries: stored verbatim before the 2xx, made into contacts by the
-worker. A delivery is bookkeeping of what arrived, not a domain change, so these two
-functions write no event of their own; the contacts they make log `contact.recorded`.
+worker. A delivery is bookkeeping of what arrived, not a domain change, so accepting and
+processing one write no event of their own; the contacts they make log
+`contact.recorded`. Media fetched later for a contact do log theirs.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from siaga.intake.models import Delivery, DeliveryStatus
+from siaga.events.log import append_event
+from siaga.intake.actions.outbox import retry_delay
+from siaga.intake.models import Delivery, DeliveryStatus, Media, MediaStatus
 from siaga.lib.wake import nudge_worker
 
 log = logging.getLogger("siaga.intake")
@@ -69,3 +72,42 @@ def _count_failed_attempt(delivery_id: int, error: str) -> None:
         if delivery.attempts >= Delivery.MAX_ATTEMPTS:
             delivery.status = DeliveryStatus.FAILED
         delivery.save(update_fields=["attempts", "error", "status"])
+
+
+@transaction.atomic
+def record_media_result(
+    media: Media,
+    *,
+    content: bytes | None = None,
+    mime_type: str = "",
+    error: str = "",
+    permanent: bool = False,
+) -> Media:
+    """What the worker fetched for a media reference: the bytes, or why not (retried
+    with backoff, then marked failed; the contact itself is never affected)."""
+    media = Media.objects.select_for_update().select_related("contact").get(pk=media.pk)
+    if media.status != MediaStatus.WAITING:
+        return media
+    media.attempts += 1
+    if content is not None:
+        media.status, media.content, media.size_bytes = (
+            MediaStatus.STORED,
+            content,
+            len(content),
+        )
+        media.mime_type, media.error = (mime_type or media.mime_type)[:100], ""
+    elif permanent or media.attempts >= Media.MAX_ATTEMPTS:
+        media.status, media.error = MediaStatus.FAILED, error[:2000]
+    else:
+        media.error = error[:2000]
+        media.next_attempt_at = timezone.now() + retry_delay(media.attempts)
+    media.save()
+    if media.status != MediaStatus.WAITING:
+        append_event(
+            actor=None,
+            action=f"media.{media.status}",
+            target=media.contact,
+            after={"kind": media.kind, "error": media.error[:500]},
+            incident=media.contact.incident,
+        )
+    return media

@@ -13,15 +13,14 @@ from urllib.parse import parse_qsl
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from pydantic import ValidationError
 
 from siaga.accounts.access import api_user
 from siaga.accounts.roles import Can
 from siaga.intake.actions import Fix, record_contact
 from siaga.intake.models import Channel, Contact
 from siaga.lib.aml import AmlFix, is_aml_sms, parse_aml_sms, unpack_7bit
-from siaga.lib.errors import InvalidInput, Unreadable
-from siaga.lib.fields import Body, LongText, Moment, ShortText, errors
+from siaga.lib.errors import Unreadable
+from siaga.lib.fields import Body, LongText, Moment, ShortText, errors, validated
 
 router = Router(tags=["hooks"])
 
@@ -64,12 +63,7 @@ def read_sms(request: HttpRequest) -> SmsIn:
             data = json.loads(raw)
         except json.JSONDecodeError:
             raise Unreadable("the body is not JSON (or send a form)") from None
-    try:
-        return SmsIn.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "body"
-        raise InvalidInput(f"{field}: {first['msg']}", field=field) from None
+    return validated(SmsIn, data)
 
 
 def aml_fields(text: str) -> tuple[str, Fix | None, str]:
@@ -102,7 +96,7 @@ def fix_from_aml(found: AmlFix) -> Fix | None:
     openapi_extra={"requestBody": SMS_BODY},
 )
 def sms(request: HttpRequest) -> Status[dict[str, Any]]:
-    user = api_user(request, Can.WRITE_CONTACTS)
+    user = api_user(request, Can.SUBMIT_REPORTS)
     message = read_sms(request)
     text = message.text or (unpack_7bit(message.data_hex) if message.data_hex else "")
     channel, fix, note = aml_fields(text)
