@@ -7,6 +7,8 @@ serves under uvicorn on a free loopback port, once per test session.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -46,6 +48,44 @@ def siaga(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+# The end-to-end server accepts provider webhooks signed with these test secrets.
+CHANNEL_SECRETS = {
+    "SIAGA_WHATSAPP_APP_SECRET": "e2e-whatsapp-secret",
+    "SIAGA_TELEGRAM_SECRET_TOKEN": "e2e-telegram-secret",
+}
+
+
+def post_signed_whatsapp(base: str, body: dict[str, Any]) -> int:
+    """POST a WhatsApp webhook body signed as Meta signs it (hex HMAC of the bytes)."""
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    secret = CHANNEL_SECRETS["SIAGA_WHATSAPP_APP_SECRET"].encode()
+    signature = "sha256=" + hmac.new(secret, raw, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(  # noqa: S310 (loopback test server)
+        f"{base}/hooks/whatsapp",
+        data=raw,
+        method="POST",
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature},
+    )
+    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+        return int(response.status)
+
+
+def whatsapp_text(wamid: str, sender: str, text: str, **extra: Any) -> dict[str, Any]:
+    """A Cloud API webhook body with one message, shaped as Meta documents it."""
+    message = {"from": sender, "id": wamid, "timestamp": str(int(time.time()))}
+    message |= extra or {"type": "text", "text": {"body": text}}
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "62811112", "phone_number_id": "1"},
+        "contacts": [{"profile": {"name": "Warga"}, "wa_id": sender}],
+        "messages": [message],
+    }
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}],
+    }
+
+
 @pytest.fixture(scope="session")
 def demo(
     tmp_path_factory: pytest.TempPathFactory,
@@ -59,6 +99,7 @@ def demo(
     env |= {
         "SIAGA_SQLITE_PATH": str(folder / "siaga.sqlite3"),
         "PORT": str(free_port()),
+        **CHANNEL_SECRETS,
     }
     siaga(env, "migrate", "--noinput")
     siaga(env, "load-dataset", "tangerang")

@@ -17,6 +17,8 @@ DEMO_ACCOUNTS = [
     ("koordinator", Role.SUPERVISOR, "", "Koordinator (demo)"),
     ("admin", Role.ADMIN, "", "Admin (demo)"),
     ("theater", Role.WALLBOARD, "", "Layar Theater (demo)"),
+    # A machine account: the city app's server posts reports with its API token.
+    ("aplikasi", Role.INTEGRATION, "", "Aplikasi kota (demo)"),
 ]
 
 

@@ -20,6 +20,7 @@ EXPECTED = {
     ("post", "/api/v1/contacts"),
     ("get", "/api/v1/contacts/{contact_id}"),
     ("patch", "/api/v1/contacts/{contact_id}"),
+    ("post", "/api/v1/reports"),
     ("post", "/hooks/telephony"),
     ("post", "/hooks/sms"),
     ("post", "/hooks/aml"),

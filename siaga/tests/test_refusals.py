@@ -45,6 +45,12 @@ MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
     ("post", "/api/v1/contacts", {"channel": "call"}, FLOOR),
     ("get", "/api/v1/contacts/{contact_id}", None, FLOOR),
     ("patch", "/api/v1/contacts/{contact_id}", {"classification": "prank"}, FLOOR),
+    (
+        "post",
+        "/api/v1/reports",
+        {"report_id": "r1", "reporter": {"id": "u1"}, "text": "tolong"},
+        GATEWAYS,
+    ),
     ("post", "/hooks/telephony", {"call_id": "c1", "event": "ringing"}, GATEWAYS),
     ("post", "/hooks/sms", {"from": "081234567890", "text": "tolong"}, GATEWAYS),
     ("post", "/hooks/aml", None, ALL),  # public by design; see test_openapi.PUBLIC
@@ -57,7 +63,16 @@ MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
     ("get", "/hooks/x", None, set()),
     ("post", "/hooks/x", {"for_user_id": "1"}, set()),
 ]
-PUBLIC_PAGES = {"/akun/masuk/", "/healthz", "/readyz", "/i18n/setlang/"}
+# Residents use /lapor/ and /lacak/<code>/ without an account (they show nothing
+# personal; tested in intake/tests/test_reports_and_tracking.py).
+PUBLIC_PAGES = {
+    "/akun/masuk/",
+    "/healthz",
+    "/readyz",
+    "/i18n/setlang/",
+    "/lapor/",
+    "/lacak/<str:code>/",
+}
 # Answer 401 themselves: an EventSource cannot follow a redirect to the login page.
 FEEDS = {"/live/events"}
 

@@ -145,9 +145,7 @@ def app_report(request: HttpRequest) -> Status[dict[str, Any]]:
         display_name=report.reporter.name,
         text=report.text,
         provider_id=report.report_id,
-        raw_payload=json.dumps(
-            report.model_dump(exclude={"photo_base64"}), default=str
-        ),
+        raw_payload=raw.replace("\x00", ""),
         received_at=report.sent_at,
         fix=Fix(where.lat, where.lon, where.accuracy_m, "app-gps") if where else None,
         note=report.address,
