@@ -21,8 +21,8 @@ from siaga.incidents.actions import Place, open_incident
 from siaga.incidents.models import Category, Incident
 from siaga.testing import make_user
 from siaga.testing_browser import browser  # noqa: F401  (fixtures for every test folder)
-from siaga.testing_server import demo  # noqa: F401
 from siaga.testing_providers import provider  # noqa: F401
+from siaga.testing_server import demo  # noqa: F401
 
 
 def pytest_configure() -> None:

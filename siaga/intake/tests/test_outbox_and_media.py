@@ -17,6 +17,7 @@ from siaga.intake.actions import MediaRef, Triage, record_contact, triage_contac
 from siaga.intake.actions.outbox import queue_message
 from siaga.intake.models import (
     Channel,
+    Contact,
     Classification,
     Media,
     OutboundMessage,
@@ -39,7 +40,7 @@ def whatsapp(provider: FakeProvider) -> override_settings:
     )
 
 
-def wa_contact(text: str = "Pohon tumbang di depan Pasar Anyar") -> object:
+def wa_contact(text: str = "Pohon tumbang di depan Pasar Anyar") -> Contact:
     contact, _ = record_contact(
         channel=Channel.WHATSAPP,
         sender="6281234567890",

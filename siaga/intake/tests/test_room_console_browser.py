@@ -14,10 +14,10 @@ from siaga.testing_server import post_signed_whatsapp, whatsapp_text
 
 require_chromium()
 
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
+from playwright.sync_api import Browser, Geolocation, Page, expect  # noqa: E402
 
 Demo = tuple[str, dict[str, str]]
-PASAR_ANYAR = {"latitude": -6.1751, "longitude": 106.6335}
+PASAR_ANYAR: Geolocation = {"latitude": -6.1751, "longitude": 106.6335}
 
 
 def room_operator(browser: Browser, base: str) -> Page:
