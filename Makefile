@@ -45,10 +45,12 @@ pytest-sqlite: $(VENV)/.installed-test
 pytest-postgres: $(VENV)/.installed-test
 	DATABASE_URL=$(SIAGA_TEST_POSTGRES_URL) SIAGA_ENV=test $(BIN)/pytest --create-db
 
-## bench: live-feed latency with 200 consoles on SQLite and PostgreSQL (docs/benchmarks.md)
+## bench: live-feed latency with 200 consoles on SQLite and PostgreSQL, triage accuracy
+## on the labelled reports (docs/benchmarks.md)
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/live_latency.py --consoles 200 --writes 50 --db sqlite
 	$(BIN)/python bench/live_latency.py --consoles 200 --writes 50 --db postgres
+	$(BIN)/python bench/triage_accuracy.py --write
 
 ## messages: refresh and compile the English catalogue (needs gettext)
 messages: $(VENV)/.installed-test

@@ -17,8 +17,8 @@ from siaga.intake.actions import MediaRef, Triage, record_contact, triage_contac
 from siaga.intake.actions.outbox import queue_message
 from siaga.intake.models import (
     Channel,
-    Contact,
     Classification,
+    Contact,
     Media,
     OutboundMessage,
     OutboundPurpose,
