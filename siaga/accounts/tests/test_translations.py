@@ -25,6 +25,10 @@ def test_the_compiled_catalogue_matches_the_source() -> None:
     stale = [
         e.msgid
         for e in po.translated_entries()
-        if compiled.gettext(e.msgid) != e.msgstr
+        if (
+            compiled.ngettext(e.msgid, e.msgid_plural, 1) != e.msgstr_plural[0]
+            if e.msgid_plural
+            else compiled.gettext(e.msgid) != e.msgstr
+        )
     ]
     assert stale == [], "run `make messages` to recompile django.mo"

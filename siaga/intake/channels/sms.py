@@ -109,6 +109,7 @@ def sms(request: HttpRequest) -> Status[dict[str, Any]]:
         received_at=message.received_at,
         fix=fix,
         note=note,
+        reply_to=message.sender if channel == Channel.SMS else "",
         actor=user,
     )
     return Status(201 if created else 200, sms_out(contact, created))

@@ -372,3 +372,22 @@ def test_the_telegram_parsers_never_crash(update_: dict[str, Any]) -> None:
         assert isinstance(text_of(message), str)
         fix = fix_of(message)
         assert fix is None or -90 <= fix.lat <= 90
+
+
+@WHATSAPP
+def test_an_oversized_webhook_body_is_a_413_and_stores_nothing(db: None) -> None:
+    raw = whatsapp_body(text_message(body="x" * 1_100_000))
+
+    response = post_whatsapp(raw)
+
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+    assert not Delivery.objects.exists()
+
+
+@WHATSAPP
+def test_hostile_text_is_kept_as_sent(db: None) -> None:
+    post_whatsapp(whatsapp_body(text_message(body="<script>alert(1)</script>\u202e")))
+    process_deliveries()
+
+    assert Contact.objects.get().text == "<script>alert(1)</script>\u202e"
