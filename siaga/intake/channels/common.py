@@ -4,11 +4,15 @@ JSON, keep it as a Delivery, answer. Parsing into contacts happens in the worker
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Schema
 
+from siaga.intake.actions import Fix, MediaRef, record_contact
 from siaga.intake.actions.deliveries import accept_delivery
 from siaga.lib.errors import Unreadable
 
@@ -57,3 +61,40 @@ def as_object(value: Any) -> dict[str, Any]:
 
 def plain(text: str, limit: int = 10_000) -> str:
     return text.replace("\x00", "")[:limit]
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """One resident's message as a channel parser found it, ready to record."""
+
+    channel: str
+    provider_id: str
+    sender: str
+    text: str
+    sent_at: datetime | None
+    name: str = ""
+    reply_to: str = ""
+    fix: Fix | None = None
+    media: tuple[MediaRef, ...] = ()
+
+
+def record_messages(found: Iterable[InboundMessage], raw: str) -> int:
+    """The worker's half of a provider webhook: each message becomes a contact
+    (deduplicated on its provider id); returns how many were new."""
+    created = 0
+    for message in found:
+        _, new = record_contact(
+            channel=message.channel,
+            sender=message.sender,
+            display_name=message.name,
+            text=plain(message.text),
+            provider_id=message.provider_id,
+            raw_payload=raw,
+            received_at=message.sent_at,
+            fix=message.fix,
+            reply_to=message.reply_to,
+            media=message.media,
+            actor=None,
+        )
+        created += new
+    return created

@@ -11,41 +11,29 @@ never phone numbers. Our own echoes and delivery/read receipts are ignored.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from siaga.intake.actions import Fix, MediaRef, record_contact
+from siaga.intake.actions import Fix, MediaRef
 from siaga.intake.channels.common import (
     Accepted,
+    InboundMessage,
     as_object,
     dicts,
     json_object,
     keep_delivery,
-    plain,
+    record_messages,
 )
-from siaga.intake.channels.meta import check_signature, handshake
+from siaga.intake.channels.meta import HANDSHAKE_DOC, check_signature, handshake
 from siaga.intake.models import Channel
 from siaga.lib.fields import errors, unix_moment
 
 router = Router(tags=["hooks"])
 
 CHANNEL_OF_OBJECT = {"page": Channel.MESSENGER, "instagram": Channel.INSTAGRAM}
-
-
-@dataclass(frozen=True)
-class MetaMessage:
-    channel: str
-    mid: str
-    sender: str
-    text: str
-    sent_at: datetime | None
-    fix: Fix | None
-    media: tuple[MediaRef, ...]
 
 
 def _attachments(message: dict[str, Any]) -> list[dict[str, Any]]:
@@ -81,7 +69,7 @@ def _text(message: dict[str, Any]) -> str:
     return " ".join(f"[{kind}]" for kind in kinds) or "[pesan]"
 
 
-def messages(payload: Any) -> Iterator[MetaMessage]:
+def messages(payload: Any) -> Iterator[InboundMessage]:
     """Every resident's message in a webhook body; never raises."""
     channel = CHANNEL_OF_OBJECT.get(str(as_object(payload).get("object")))
     if channel is None:
@@ -92,10 +80,12 @@ def messages(payload: Any) -> Iterator[MetaMessage]:
             if not message.get("mid") or message.get("is_echo"):
                 continue
             timestamp = event.get("timestamp")  # milliseconds
-            yield MetaMessage(
+            sender = str(as_object(event.get("sender")).get("id", ""))[:100]
+            yield InboundMessage(
                 channel=channel,
-                mid=str(message["mid"])[:200],
-                sender=str(as_object(event.get("sender")).get("id", ""))[:100],
+                provider_id=str(message["mid"])[:200],
+                sender=sender,
+                reply_to=sender,
                 text=_text(message),
                 sent_at=unix_moment(timestamp // 1000)
                 if isinstance(timestamp, int)
@@ -105,19 +95,11 @@ def messages(payload: Any) -> Iterator[MetaMessage]:
             )
 
 
-PLAIN_TEXT = {"text/plain": {"schema": {"type": "string"}}}
-
-
 @router.get(
     "/meta",
     auth=None,
     summary="Messenger / Instagram verify-token handshake",
-    openapi_extra={
-        "responses": {
-            "200": {"description": "the hub.challenge, echoed", "content": PLAIN_TEXT},
-            "403": {"description": "wrong verify token or mode", "content": PLAIN_TEXT},
-        }
-    },
+    openapi_extra=HANDSHAKE_DOC,
 )
 def verify(request: HttpRequest) -> HttpResponse:
     return handshake(request, settings.SIAGA_META_VERIFY_TOKEN)
@@ -137,19 +119,4 @@ def receive(request: HttpRequest) -> dict[str, bool]:
 
 def process(raw: str) -> int:
     """The worker's half: each message becomes a contact (deduplicated on `mid`)."""
-    created = 0
-    for message in messages(json_object(raw)):
-        _, new = record_contact(
-            channel=message.channel,
-            sender=message.sender,
-            text=plain(message.text),
-            provider_id=message.mid,
-            raw_payload=raw,
-            received_at=message.sent_at,
-            fix=message.fix,
-            reply_to=message.sender,
-            media=message.media,
-            actor=None,
-        )
-        created += new
-    return created
+    return record_messages(messages(json_object(raw)), raw)

@@ -1,4 +1,4 @@
-"""Shared by the Meta channels (WhatsApp Cloud API, later Messenger and Instagram):
+"""Shared by the Meta channels (WhatsApp Cloud API, Messenger and Instagram):
 the verify-token handshake and the `X-Hub-Signature-256` check over the raw body."""
 
 from __future__ import annotations
@@ -9,6 +9,15 @@ import hmac
 from django.http import HttpRequest, HttpResponse
 
 from siaga.lib.errors import Forbidden, Unauthorized
+
+PLAIN_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+# The OpenAPI description of the GET handshake, the same on every Meta channel.
+HANDSHAKE_DOC = {
+    "responses": {
+        "200": {"description": "the hub.challenge, echoed", "content": PLAIN_TEXT},
+        "403": {"description": "wrong verify token or mode", "content": PLAIN_TEXT},
+    }
+}
 
 
 def handshake(request: HttpRequest, verify_token: str) -> HttpResponse:

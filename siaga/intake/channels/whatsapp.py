@@ -9,7 +9,6 @@ a placeholder text. The POST only verifies and stores the body; the worker parse
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,30 +16,20 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from siaga.intake.actions import Fix, MediaRef, record_contact
+from siaga.intake.actions import Fix, MediaRef
 from siaga.intake.channels.common import (
     Accepted,
+    InboundMessage,
     dicts,
     json_object,
     keep_delivery,
-    plain,
+    record_messages,
 )
-from siaga.intake.channels.meta import check_signature, handshake
+from siaga.intake.channels.meta import HANDSHAKE_DOC, check_signature, handshake
 from siaga.intake.models import Channel
 from siaga.lib.fields import errors, unix_moment
 
 router = Router(tags=["hooks"])
-
-
-@dataclass(frozen=True)
-class WhatsAppMessage:
-    wamid: str
-    sender: str
-    name: str
-    text: str
-    sent_at: datetime | None
-    fix: Fix | None
-    media: tuple[MediaRef, ...] = ()
 
 
 MEDIA_KINDS = frozenset({"image", "audio", "video", "document", "sticker"})
@@ -96,7 +85,7 @@ def _media(message: dict[str, Any]) -> tuple[MediaRef, ...]:
     )
 
 
-def messages(payload: Any) -> Iterator[WhatsAppMessage]:
+def messages(payload: Any) -> Iterator[InboundMessage]:
     """Every message in a webhook body, whatever else it holds; never raises."""
     for entry in dicts(payload, "entry"):
         for change in dicts(entry, "changes"):
@@ -110,9 +99,11 @@ def messages(payload: Any) -> Iterator[WhatsAppMessage]:
                 if not message.get("id"):
                     continue
                 sender = str(message.get("from", ""))
-                yield WhatsAppMessage(
-                    wamid=str(message["id"])[:200],
+                yield InboundMessage(
+                    channel=Channel.WHATSAPP,
+                    provider_id=str(message["id"])[:200],
                     sender=sender[:40],
+                    reply_to=sender[:40],
                     name=names.get(sender, "")[:120],
                     text=_text(message)[:10_000],
                     sent_at=_sent_at(message),
@@ -121,19 +112,11 @@ def messages(payload: Any) -> Iterator[WhatsAppMessage]:
                 )
 
 
-PLAIN_TEXT = {"text/plain": {"schema": {"type": "string"}}}
-
-
 @router.get(
     "/whatsapp",
     auth=None,
     summary="WhatsApp verify-token handshake",
-    openapi_extra={
-        "responses": {
-            "200": {"description": "the hub.challenge, echoed", "content": PLAIN_TEXT},
-            "403": {"description": "wrong verify token or mode", "content": PLAIN_TEXT},
-        }
-    },
+    openapi_extra=HANDSHAKE_DOC,
 )
 def verify(request: HttpRequest) -> HttpResponse:
     return handshake(request, settings.SIAGA_WHATSAPP_VERIFY_TOKEN)
@@ -152,20 +135,4 @@ def receive(request: HttpRequest) -> dict[str, bool]:
 
 def process(raw: str) -> int:
     """The worker's half: every message of a stored body becomes a contact."""
-    created = 0
-    for message in messages(json_object(raw)):
-        _, new = record_contact(
-            channel=Channel.WHATSAPP,
-            sender=message.sender,
-            display_name=message.name,
-            text=plain(message.text),
-            provider_id=message.wamid,
-            raw_payload=raw,
-            received_at=message.sent_at,
-            fix=message.fix,
-            reply_to=message.sender,
-            media=message.media,
-            actor=None,
-        )
-        created += new
-    return created
+    return record_messages(messages(json_object(raw)), raw)

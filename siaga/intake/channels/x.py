@@ -14,7 +14,6 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -23,14 +22,15 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from siaga.intake.actions import Fix, record_contact
+from siaga.intake.actions import Fix
 from siaga.intake.channels.common import (
     Accepted,
+    InboundMessage,
     as_object,
     dicts,
     json_object,
     keep_delivery,
-    plain,
+    record_messages,
 )
 from siaga.intake.models import Channel
 from siaga.lib.errors import Forbidden, Unauthorized
@@ -41,17 +41,6 @@ router = Router(tags=["hooks"])
 
 class CrcOut(Schema):
     response_token: str
-
-
-@dataclass(frozen=True)
-class XMessage:
-    event_id: str
-    sender: str
-    name: str
-    reply_to: str
-    text: str
-    sent_at: datetime | None
-    fix: Fix | None
 
 
 def signature(secret: str, message: bytes) -> str:
@@ -66,7 +55,7 @@ def _secret() -> str:
     return secret
 
 
-def _direct_messages(payload: dict[str, Any], own_id: str) -> Iterator[XMessage]:
+def _direct_messages(payload: dict[str, Any], own_id: str) -> Iterator[InboundMessage]:
     users = as_object(payload.get("users"))
     for event in dicts(payload, "direct_message_events"):
         create = as_object(event.get("message_create"))
@@ -77,8 +66,9 @@ def _direct_messages(payload: dict[str, Any], own_id: str) -> Iterator[XMessage]
             continue
         user = as_object(users.get(sender))
         millis = str(event.get("created_timestamp", ""))
-        yield XMessage(
-            event_id=f"dm:{event['id']}"[:200],
+        yield InboundMessage(
+            channel=Channel.X,
+            provider_id=f"dm:{event['id']}"[:200],
             sender=str(user.get("screen_name") or sender)[:100],
             name=str(user.get("name", ""))[:120],
             reply_to=sender[:120],
@@ -119,14 +109,15 @@ def _tweet_time(tweet: dict[str, Any]) -> datetime | None:
     return moment if 2000 <= moment.year <= 2100 else None
 
 
-def _mentions(payload: dict[str, Any], own_id: str) -> Iterator[XMessage]:
+def _mentions(payload: dict[str, Any], own_id: str) -> Iterator[InboundMessage]:
     for tweet in dicts(payload, "tweet_create_events"):
         user = as_object(tweet.get("user"))
         author = str(user.get("id_str", ""))
         if not tweet.get("id_str") or author == own_id:
             continue
-        yield XMessage(
-            event_id=f"tweet:{tweet['id_str']}"[:200],
+        yield InboundMessage(
+            channel=Channel.X,
+            provider_id=f"tweet:{tweet['id_str']}"[:200],
             sender=str(user.get("screen_name") or author)[:100],
             name=str(user.get("name", ""))[:120],
             reply_to=f"tweet:{tweet['id_str']}"[:120],
@@ -136,7 +127,7 @@ def _mentions(payload: dict[str, Any], own_id: str) -> Iterator[XMessage]:
         )
 
 
-def messages(payload: Any) -> Iterator[XMessage]:
+def messages(payload: Any) -> Iterator[InboundMessage]:
     """Residents' direct messages and mentions in a webhook body; never raises."""
     body = as_object(payload)
     own_id = str(body.get("for_user_id", ""))
@@ -174,19 +165,4 @@ def receive(request: HttpRequest) -> dict[str, bool]:
 
 def process(raw: str) -> int:
     """The worker's half: each DM or mention becomes a contact (by event id)."""
-    created = 0
-    for message in messages(json_object(raw)):
-        _, new = record_contact(
-            channel=Channel.X,
-            sender=message.sender,
-            display_name=message.name,
-            text=plain(message.text),
-            provider_id=message.event_id,
-            raw_payload=raw,
-            received_at=message.sent_at,
-            fix=message.fix,
-            reply_to=message.reply_to,
-            actor=None,
-        )
-        created += new
-    return created
+    return record_messages(messages(json_object(raw)), raw)

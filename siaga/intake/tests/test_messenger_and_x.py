@@ -243,10 +243,10 @@ def test_the_meta_parser_never_crashes(payload: Any, kind: str) -> None:
     if isinstance(payload, dict):
         payload["object"] = kind
     for message in messenger.messages(payload):
-        assert message.mid and isinstance(message.text, str)
+        assert message.provider_id and isinstance(message.text, str)
 
 
 @given(JSONISH)
 def test_the_x_parser_never_crashes(payload: Any) -> None:
     for message in x.messages(payload):
-        assert message.event_id and isinstance(message.text, str)
+        assert message.provider_id and isinstance(message.text, str)

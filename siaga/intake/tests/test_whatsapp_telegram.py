@@ -207,7 +207,7 @@ def test_a_delivery_that_cannot_be_processed_is_kept_and_retried(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr("siaga.intake.channels.whatsapp.record_contact", broken)
+    monkeypatch.setattr("siaga.intake.channels.common.record_contact", broken)
     for _ in range(Delivery.MAX_ATTEMPTS - 1):
         process_deliveries()
     delivery = Delivery.objects.get()
@@ -253,7 +253,7 @@ def test_a_delivery_that_cannot_be_processed_is_kept_and_retried(
 )
 def test_the_whatsapp_parser_never_crashes(payload: Any) -> None:
     for message in messages(payload):
-        assert message.wamid
+        assert message.provider_id
 
 
 def update(message: dict[str, Any], key: str = "message", update_id: int = 1) -> str:
