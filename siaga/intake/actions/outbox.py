@@ -109,7 +109,9 @@ def issue_tracking_link(contact: Contact, *, actor: User | None) -> str:
         target=contact,
         incident=contact.incident,
     )
-    if can_reply(contact) and contact.incident is not None:
+    # A mention on X is answered in public: the link would be posted for everyone.
+    private = not contact.reply_to.startswith("tweet:")
+    if can_reply(contact) and private and contact.incident is not None:
         text = _(
             "Laporan Anda sudah kami terima sebagai kejadian %(number)s. "
             "Pantau perkembangannya di %(url)s"

@@ -211,3 +211,25 @@ def test_telegram_photos_are_fetched_with_get_file(
     with whatsapp(provider):
         assert fetch_waiting_media() == 1
     assert Media.objects.get().status == "stored"
+
+
+def test_a_public_mention_gets_no_tracking_link_in_public(room_operator: User) -> None:
+    mention, _ = record_contact(
+        channel=Channel.X,
+        sender="budi",
+        text="@siaga112 pohon tumbang",
+        provider_id="tweet:1",
+        reply_to="tweet:1",
+        actor=None,
+    )
+    triage_contact(
+        mention,
+        Triage(
+            classification=Classification.EMERGENCY,
+            category=Category.objects.get(code="pohon-tumbang"),
+        ),
+        actor=room_operator,
+    )
+
+    mention.refresh_from_db()
+    assert mention.tracking_code and not OutboundMessage.objects.exists()
