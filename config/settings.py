@@ -183,6 +183,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SIAGA_CITY_CODE = env("SIAGA_CITY_CODE", "TNG").upper()
 # The address residents reach this server at, for the tracking links sent to them.
 SIAGA_PUBLIC_URL = env("SIAGA_PUBLIC_URL", "http://127.0.0.1:8000")
+# Metres around a point within which another jurisdiction counts as "near the border".
+SIAGA_BORDER_MARGIN_M = env_int("SIAGA_BORDER_MARGIN_M", 200)
 # Which server of the pair this is (1-based) and how many servers allocate incident
 # numbers: server k of n takes numbers k, k+n, k+2n… each day, so they never clash.
 SIAGA_NODE_INDEX = env_int("SIAGA_NODE_INDEX", 1)

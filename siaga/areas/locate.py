@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Max
 
 from siaga.areas.models import Area, AreaKind
-from siaga.lib.geo import IndexedShape, PointIndex, from_geojson
+from siaga.lib.geo import IndexedShape, PointIndex, circle, from_geojson
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,53 @@ def locate(lat: float, lon: float) -> Located:
         kecamatan = index.areas[kelurahan.parent_id]
     jurisdiction = found.get(AreaKind.HOME) or found.get(AreaKind.NEIGHBOUR)
     return Located(kelurahan=kelurahan, kecamatan=kecamatan, jurisdiction=jurisdiction)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Where an uncertain point may be: every area its circle touches. Near a border
+    more than one jurisdiction is possible, and the consoles say so."""
+
+    located: Located
+    jurisdictions: tuple[Area, ...]
+    kecamatan: tuple[Area, ...]
+    kelurahan: tuple[Area, ...]
+    radius_m: int
+
+    @property
+    def is_near_border(self) -> bool:
+        return len(self.jurisdictions) > 1
+
+    @property
+    def outside_home(self) -> tuple[Area, ...]:
+        return tuple(area for area in self.jurisdictions if not area.is_home)
+
+
+def candidates(lat: float, lon: float, radius_m: float | None = None) -> Candidates:
+    """The areas a point with this uncertainty may lie in; the point's own areas
+    first. Below `SIAGA_BORDER_MARGIN_M` the margin is used, so a precise point a few
+    metres from a border is still flagged."""
+    from django.conf import settings
+
+    radius = max(radius_m or 0, settings.SIAGA_BORDER_MARGIN_M)
+    index = _index()
+    located = locate(lat, lon)
+    hits = [
+        index.areas[key] for key in index.points.intersecting(circle(lat, lon, radius))
+    ]
+
+    def of(kinds: set[str], first: Area | None) -> tuple[Area, ...]:
+        found = sorted((a for a in hits if a.kind in kinds), key=lambda a: a.name)
+        ordered = [first] if first is not None else []
+        return tuple(ordered + [a for a in found if a != first])
+
+    return Candidates(
+        located=located,
+        jurisdictions=of({AreaKind.HOME, AreaKind.NEIGHBOUR}, located.jurisdiction),
+        kecamatan=of({AreaKind.KECAMATAN}, located.kecamatan),
+        kelurahan=of({AreaKind.KELURAHAN}, located.kelurahan),
+        radius_m=round(radius),
+    )
 
 
 def _index() -> _Index:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
+import shapely.affinity
 from django.db import models
 from django.db.models import Q
 from shapely import STRtree
@@ -86,6 +87,10 @@ class PointIndex:
         hits = self._tree.query(point, predicate="intersects")
         return [self._shapes[int(i)].key for i in hits]
 
+    def intersecting(self, geometry: BaseGeometry) -> list[int]:
+        hits = self._tree.query(geometry, predicate="intersects")
+        return [self._shapes[int(i)].key for i in hits]
+
 
 def lat_lon_constraint(name: str) -> models.CheckConstraint:
     """A row's `lat`/`lon`: both empty, or both set and within WGS84 range."""
@@ -112,3 +117,11 @@ def degrees_around(lat: float, radius_m: float) -> tuple[float, float]:
     """Half-widths (lat, lon) in degrees of a box that holds a circle of radius_m."""
     dlat = radius_m / 111_320
     return dlat, dlat / max(math.cos(math.radians(lat)), 0.01)
+
+
+def circle(lat: float, lon: float, radius_m: float) -> BaseGeometry:
+    """A circle on the ground as a polygon in degrees (an ellipse: a degree of
+    longitude is shorter than one of latitude away from the equator)."""
+    dlat, dlon = degrees_around(lat, radius_m)
+    disc = Point(0, 0).buffer(1.0, quad_segs=16)
+    return shapely.affinity.affine_transform(disc, [dlon, 0, 0, dlat, lon, lat])
