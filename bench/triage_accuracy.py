@@ -168,7 +168,7 @@ def speeds(texts: Sequence[str], rounds: int) -> dict[str, float]:
 
 
 INTRO = """\
-`bench/triage_accuracy.py` measures the rule model of `siaga/intake/suggest.py`
+`bench/triage_accuracy.py` measures the rule model of `siaga/intake/suggest/`
 (category, agencies and place mentions suggested for a text report) against the
 hand-labelled reports in `siaga/datasets/reports_labelled.jsonl`. The rules were
 tuned on the **dev** split only; **test** (about a quarter, drawn per category with a
