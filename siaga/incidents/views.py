@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from siaga.accounts.access import require
 from siaga.accounts.roles import Can
+from siaga.areas.locate import Candidates, candidates
 from siaga.incidents.actions import add_incident_note
 from siaga.incidents.models import Incident
 from siaga.incidents.timeline import timeline
@@ -35,8 +36,15 @@ def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
         "timeline": timeline(incident.pk),
         "contacts": contacts if user.can(Can.VIEW_CONTACTS) else None,
         "may_write": user.can(Can.WRITE_INCIDENTS),
+        "whose": whose(incident),
     }
     return render(request, "incidents/detail.html", context)
+
+
+def whose(incident: Incident) -> Candidates | None:
+    if incident.lat is None or incident.lon is None:
+        return None
+    return candidates(incident.lat, incident.lon, incident.uncertainty_m)
 
 
 @require_POST

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from siaga.accounts.access import require
 from siaga.accounts.roles import Can
+from siaga.areas.locate import candidates
 from siaga.areas.search import search_places
 from siaga.incidents.duplicates import possible_duplicates
 from siaga.incidents.models import Category
@@ -194,6 +195,17 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     lat, lon = number(request.GET.get("lat")), number(request.GET.get("lon"))
     found = possible_duplicates(category=category, lat=lat, lon=lon)
     return render(request, "intake/_duplicates.html", {"candidates": found})
+
+
+@require_GET
+def whose(request: HttpRequest) -> HttpResponse:
+    """Whose area the point being typed is: the console's border warning."""
+    require(request.user, Can.WRITE_CONTACTS)
+    lat, lon = number(request.GET.get("lat")), number(request.GET.get("lon"))
+    found = None
+    if lat is not None and lon is not None and -90 <= lat <= 90:
+        found = candidates(lat, lon, number(request.GET.get("radius")))
+    return render(request, "areas/_whose.html", {"whose": found})
 
 
 def number(raw: str | None) -> float | None:

@@ -5,13 +5,17 @@ holds when official boundaries replace the approximate ones."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pytest
 from shapely.geometry import Point
 
+from siaga.accounts.models import User
 from siaga.areas.locate import candidates, locate
 from siaga.areas.models import Area, AreaKind
+from siaga.incidents.models import Incident
 from siaga.lib.geo import from_geojson
+from siaga.testing import page_client
 
 NEIGHBOURS = ["Kabupaten Tangerang", "Kota Tangerang Selatan", "DKI Jakarta"]
 
@@ -89,3 +93,35 @@ def test_the_airport_is_in_kota_tangerang(db: None) -> None:
     airport = locate(-6.1256, 106.6559)
     assert airport.jurisdiction is not None and airport.jurisdiction.is_home
     assert airport.kecamatan is not None and airport.kecamatan.name == "Benda"
+
+
+def test_the_console_warns_near_a_border_and_refuses_agencies(
+    call_taker: User, damkar_operator: User
+) -> None:
+    neighbour = Area.objects.get(kind=AreaKind.NEIGHBOUR, name__startswith="Kabupaten")
+    border, _, their_side = border_sides(neighbour)
+
+    near = page_client(call_taker).get(
+        "/konsol/wilayah/", {"lat": border[0], "lon": border[1]}
+    )
+    outside = page_client(call_taker).get(
+        "/konsol/wilayah/", {"lat": their_side[0], "lon": their_side[1]}
+    )
+
+    assert 'data-near-border="yes"' in near.text and neighbour.name in near.text
+    assert "Di luar wilayah sendiri" in outside.text
+    assert page_client(damkar_operator).get("/konsol/wilayah/").status_code == 403
+
+
+def test_the_incident_page_lists_the_candidates(
+    make_incident: Callable[..., Incident], room_operator: User
+) -> None:
+    neighbour = Area.objects.get(
+        kind=AreaKind.NEIGHBOUR, name__startswith="Kota Tangerang Selatan"
+    )
+    border, _, _ = border_sides(neighbour)
+    incident = make_incident(lat=border[0], lon=border[1])
+
+    page = page_client(room_operator).get(f"/insiden/{incident.number}/").text
+
+    assert 'data-near-border="yes"' in page and neighbour.name in page

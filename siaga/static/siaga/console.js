@@ -81,6 +81,8 @@
   function refreshDuplicates() {
     const panel = $("#duplicates");
     if (panel && window.htmx) window.htmx.trigger(panel, "refresh");
+    const whose = $("#whose");
+    if (whose && window.htmx) window.htmx.trigger(whose, "refresh");
   }
 
   document.addEventListener("click", function (event) {
