@@ -185,6 +185,8 @@ SIAGA_CITY_CODE = env("SIAGA_CITY_CODE", "TNG").upper()
 SIAGA_PUBLIC_URL = env("SIAGA_PUBLIC_URL", "http://127.0.0.1:8000")
 # Metres around a point within which another jurisdiction counts as "near the border".
 SIAGA_BORDER_MARGIN_M = env_int("SIAGA_BORDER_MARGIN_M", 200)
+# Minutes a neighbouring centre has to acknowledge a referral before it escalates.
+SIAGA_REFERRAL_ACK_MINUTES = env_int("SIAGA_REFERRAL_ACK_MINUTES", 5)
 # Which server of the pair this is (1-based) and how many servers allocate incident
 # numbers: server k of n takes numbers k, k+n, k+2n… each day, so they never clash.
 SIAGA_NODE_INDEX = env_int("SIAGA_NODE_INDEX", 1)
@@ -259,6 +261,7 @@ INSTALLED_APPS = [
     "siaga.incidents",
     "siaga.intake",
     "siaga.dispatching",
+    "siaga.referrals",
     "siaga.ops",
     "siaga.board",
 ]

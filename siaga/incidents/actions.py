@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 STATUSES_WITH_OWN_ACTION: dict[str, str] = {
     IncidentStatus.DISPATCHED: "dispatch it to an agency",
     IncidentStatus.MERGED: "merge it into another incident",
+    IncidentStatus.REFERRED: "refer it to a neighbouring centre",
 }
 EDITABLE_FIELDS = ("category", "priority", "description", "people_count")
 LOCATION_FIELDS = (

@@ -94,7 +94,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
         }
     ),
     S.ACKNOWLEDGED: frozenset(
-        {S.NEW, S.EN_ROUTE, S.ON_SCENE, S.RESOLVED, S.CANCELLED, S.MERGED}
+        {S.NEW, S.EN_ROUTE, S.ON_SCENE, S.RESOLVED, S.REFERRED, S.CANCELLED, S.MERGED}
     ),
     S.EN_ROUTE: frozenset({S.ON_SCENE, S.RESOLVED, S.CANCELLED}),
     S.ON_SCENE: frozenset({S.RESOLVED}),

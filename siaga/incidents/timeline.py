@@ -27,6 +27,14 @@ ACTION_LABELS = {
     "dispatch.escalated": _("Batas konfirmasi terlewati:"),
     "contact.classified": _("Kontak diklasifikasi sebagai"),
     "contact.linked": _("Kontak ditautkan"),
+    "referral.sent": _("Dirujuk ke"),
+    "referral.received": _("Rujukan masuk dari"),
+    "referral.acknowledged": _("Rujukan dikonfirmasi oleh"),
+    "referral.accepted": _("Rujukan diterima oleh"),
+    "referral.declined": _("Rujukan ditolak oleh"),
+    "referral.cancelled": _("Rujukan dibatalkan:"),
+    "referral.timed_out": _("Rujukan tidak dikonfirmasi tepat waktu:"),
+    "referral.delivery_failed": _("Rujukan elektronik gagal terkirim ke"),
 }
 
 
@@ -54,6 +62,9 @@ def describe(event: Event) -> str:
         note = after.get("note") or ""
         extra = f" → {after['agency']}" if after.get("agency") else ""
         return f"{label} {agency}{extra}" + (f" ({note})" if note else "")
+    if event.action.startswith("referral."):
+        reason = f" ({after['reason']})" if after.get("reason") else ""
+        return f"{label} {after.get('neighbour', '')}{reason}"
     if (
         event.action == "contact.classified"
         and after.get("classification") in Classification

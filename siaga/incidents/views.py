@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from siaga.accounts.access import require
 from siaga.accounts.roles import Can
 from siaga.areas.locate import Candidates, candidates
+from siaga.areas.models import Area, AreaKind
 from siaga.incidents.actions import add_incident_note
 from siaga.incidents.models import Incident
 from siaga.incidents.timeline import timeline
@@ -36,9 +37,20 @@ def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
         "timeline": timeline(incident.pk),
         "contacts": contacts if user.can(Can.VIEW_CONTACTS) else None,
         "may_write": user.can(Can.WRITE_INCIDENTS),
-        "whose": whose(incident),
+        "whose": (found := whose(incident)),
+        "referrals": incident.referrals.select_related("neighbour").order_by("sent_at"),
+        "neighbours": neighbours_for(found),
     }
     return render(request, "incidents/detail.html", context)
+
+
+def neighbours_for(found: Candidates | None) -> list[Area]:
+    """The neighbours to offer for a referral, the ones the point may lie in first."""
+    likely = list(found.outside_home) if found is not None else []
+    others = Area.objects.filter(kind=AreaKind.NEIGHBOUR).exclude(
+        pk__in=[a.pk for a in likely]
+    )
+    return likely + list(others.order_by("name"))
 
 
 def whose(incident: Incident) -> Candidates | None:

@@ -19,6 +19,8 @@ from siaga.intake.actions.deliveries import process_delivery
 from siaga.intake.models import Delivery, OutboundMessage
 from siaga.intake.outbox import fetch_media, media_due, send_outbound
 from siaga.lib.wake import wait_for_work
+from siaga.referrals.actions import time_out_referral
+from siaga.referrals.models import Referral
 
 log = logging.getLogger("siaga.worker")
 
@@ -40,6 +42,12 @@ def send_outbound_messages() -> int:
     return sum(send_outbound(message) for message in due)
 
 
+def time_out_referrals() -> int:
+    """Referrals nobody acknowledged in time: escalated once, the floor phones."""
+    overdue = Referral.objects.overdue().select_related("neighbour", "incident")[:100]
+    return sum(time_out_referral(referral, actor=None) for referral in overdue)
+
+
 def fetch_waiting_media() -> int:
     return sum(fetch_media(media) for media in media_due())
 
@@ -49,6 +57,7 @@ TASKS: list[Callable[[], int]] = [
     escalate_overdue_dispatches,
     send_outbound_messages,
     fetch_waiting_media,
+    time_out_referrals,
 ]
 
 

@@ -102,10 +102,10 @@ def test_the_console_warns_near_a_border_and_refuses_agencies(
     border, _, their_side = border_sides(neighbour)
 
     near = page_client(call_taker).get(
-        "/konsol/wilayah/", {"lat": border[0], "lon": border[1]}
+        "/konsol/wilayah/", {"lat": str(border[0]), "lon": str(border[1])}
     )
     outside = page_client(call_taker).get(
-        "/konsol/wilayah/", {"lat": their_side[0], "lon": their_side[1]}
+        "/konsol/wilayah/", {"lat": str(their_side[0]), "lon": str(their_side[1])}
     )
 
     assert 'data-near-border="yes"' in near.text and neighbour.name in near.text

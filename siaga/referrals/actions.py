@@ -1,0 +1,279 @@
+"""Actions on referrals: refer out, receive in, answer, time out, deliver."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from siaga.accounts.models import User
+from siaga.areas.models import Area, AreaKind
+from siaga.events.log import append_event, snapshot
+from siaga.incidents.actions import Place, move_incident, open_incident
+from siaga.incidents.models import Category, Incident, IncidentStatus
+from siaga.intake.actions import Fix, classify_contact, record_contact
+from siaga.intake.models import Channel, Classification
+from siaga.lib.errors import IllegalTransition, InvalidInput
+from siaga.referrals.models import (
+    ALLOWED_TRANSITIONS,
+    Direction,
+    Method,
+    Referral,
+    ReferralPartner,
+    ReferralStatus,
+)
+
+R = ReferralStatus
+
+
+def ack_deadline() -> timedelta:
+    return timedelta(minutes=settings.SIAGA_REFERRAL_ACK_MINUTES)
+
+
+def _log(referral: Referral, action: str, actor: User | None, **after: Any) -> None:
+    append_event(
+        actor=actor,
+        action=f"referral.{action}",
+        target=referral,
+        after={"neighbour": referral.neighbour.name, **after},
+        incident=referral.incident,
+    )
+
+
+@transaction.atomic
+def refer_incident(
+    incident: Incident,
+    *,
+    neighbour: Area,
+    method: str,
+    phone_number: str = "",
+    answered_by: str = "",
+    note: str = "",
+    actor: User | None,
+) -> Referral:
+    """Hand an incident to a neighbouring centre.
+
+    1. By phone, the number called is required; if someone answered, the referral is
+       acknowledged at once (they heard it), else it waits like an electronic one.
+    2. Electronically, the worker sends the EIDO to the partner's endpoint.
+    3. The incident moves to REFERRED; a decline brings it back to the floor.
+    """
+    if neighbour.kind != AreaKind.NEIGHBOUR:
+        raise InvalidInput("refer to a neighbouring jurisdiction", field="neighbour")
+    if method not in Method.values:
+        raise InvalidInput(f"unknown method {method!r}", field="method")
+    if method == Method.PHONE and not phone_number.strip():
+        raise InvalidInput("say which number was called", field="phone_number")
+    if method == Method.ELECTRONIC and not _partner(neighbour):
+        raise IllegalTransition(
+            f"{neighbour} takes no electronic referrals; phone them"
+        )
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    now = timezone.now()
+    heard = method == Method.PHONE and bool(answered_by.strip())
+    referral = Referral.objects.create(
+        direction=Direction.OUT,
+        method=method,
+        neighbour=neighbour,
+        incident=incident,
+        request_id=f"{settings.SIAGA_CITY_CODE}-{uuid.uuid4().hex[:16]}",
+        phone_number=phone_number.strip()[:40],
+        answered_by=answered_by.strip()[:120],
+        note=note.strip(),
+        status=R.ACKNOWLEDGED if heard else R.SENT,
+        sent_at=now,
+        acknowledged_at=now if heard else None,
+        ack_deadline_at=now + ack_deadline(),
+        delivery_due_at=now if method == Method.ELECTRONIC else None,
+        created_by=actor,
+    )
+    _log(
+        referral,
+        "sent",
+        actor,
+        **snapshot(
+            referral, ["method", "status", "phone_number", "answered_by", "note"]
+        ),
+    )
+    if incident.status != IncidentStatus.REFERRED:
+        move_incident(incident, status=IncidentStatus.REFERRED, actor=actor)
+    return referral
+
+
+def _partner(neighbour: Area) -> ReferralPartner | None:
+    return ReferralPartner.objects.filter(neighbour=neighbour).first()
+
+
+@transaction.atomic
+def answer_referral(
+    referral: Referral,
+    *,
+    status: str,
+    reason: str = "",
+    remote_incident_id: str = "",
+    actor: User | None,
+) -> Referral:
+    """Record what the other centre said (or what we decided about theirs):
+    acknowledged, accepted or declined. A decline needs a reason; a declined
+    outgoing referral returns the incident to the call floor."""
+    if status not in {R.ACKNOWLEDGED, R.ACCEPTED, R.DECLINED, R.CANCELLED}:
+        raise InvalidInput(f"cannot answer {status!r}", field="status")
+    if status == R.DECLINED and not reason.strip():
+        raise InvalidInput("say why it was declined", field="reason")
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if status not in ALLOWED_TRANSITIONS[referral.status]:
+        raise IllegalTransition(
+            f"a referral that is {referral.status} cannot become {status}"
+        )
+    now = timezone.now()
+    referral.status, referral.reason = status, reason.strip()
+    referral.acknowledged_at = referral.acknowledged_at or now
+    if status != R.ACKNOWLEDGED:
+        referral.answered_at = now
+    referral.remote_incident_id = (
+        remote_incident_id[:200] or referral.remote_incident_id
+    )
+    referral.save()
+    _log(referral, status, actor, reason=referral.reason)
+    incident = referral.incident
+    back = status in {R.DECLINED, R.CANCELLED} and referral.direction == Direction.OUT
+    if back and incident is not None and incident.status == IncidentStatus.REFERRED:
+        move_incident(incident, status=IncidentStatus.NEW, reason=reason, actor=actor)
+    return referral
+
+
+@transaction.atomic
+def time_out_referral(referral: Referral, *, actor: User | None) -> bool:
+    """The worker's escalation, exactly once: nobody acknowledged before the deadline.
+    The floor sees it and falls back to the phone."""
+    moved = Referral.objects.filter(
+        pk=referral.pk, status=R.SENT, escalated_at__isnull=True
+    ).update(status=R.TIMED_OUT, escalated_at=timezone.now())
+    if not moved:
+        return False
+    referral.refresh_from_db()
+    _log(referral, "timed_out", actor, deadline=referral.ack_deadline_at.isoformat())
+    return True
+
+
+@transaction.atomic
+def receive_referral(
+    partner: ReferralPartner,
+    *,
+    request_id: str,
+    summary: str,
+    raw: str,
+    fix: Fix | None = None,
+    address: str = "",
+    callback_number: str = "",
+    remote_incident_id: str = "",
+    category_code: str = "",
+    actor: User | None,
+) -> tuple[Referral, bool]:
+    """A neighbour's request for service: a `referral` contact in the call floor's
+    queue, and an incoming referral acknowledged by our receipt. A repeat of the same
+    request id returns the first."""
+    existing = Referral.objects.filter(
+        neighbour=partner.neighbour, direction=Direction.IN, request_id=request_id
+    ).first()
+    if existing is not None:
+        return existing, False
+    contact, _ = record_contact(
+        channel=Channel.REFERRAL,
+        sender=callback_number,
+        text=summary,
+        provider_id=f"{partner.neighbour.code}:{request_id}"[:200],
+        raw_payload=raw,
+        fix=fix,
+        note=f"{partner.neighbour}: {address}".strip(": ")[:2000],
+        category_hint=Category.objects.filter(
+            code=category_code, is_active=True
+        ).first(),
+        actor=actor,
+    )
+    now = timezone.now()
+    referral = Referral.objects.create(
+        direction=Direction.IN,
+        method=Method.ELECTRONIC,
+        neighbour=partner.neighbour,
+        contact=contact,
+        request_id=request_id[:200],
+        remote_incident_id=remote_incident_id[:200],
+        status=R.ACKNOWLEDGED,
+        sent_at=now,
+        acknowledged_at=now,
+        ack_deadline_at=now + ack_deadline(),
+    )
+    _log(referral, "received", actor, request_id=request_id)
+    return referral, True
+
+
+@transaction.atomic
+def accept_referral(referral: Referral, *, actor: User | None) -> Incident:
+    """Take a neighbour's incident: it becomes ours, opened from their data, and the
+    worker tells them (response 200)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.direction != Direction.IN or referral.contact is None:
+        raise IllegalTransition("only a referral from a neighbour can be accepted here")
+    contact = referral.contact
+    category = contact.category_hint or Category.objects.get(code="lainnya")
+    place = Place(lat=contact.lat, lon=contact.lon, address=contact.note[:300])
+    incident = open_incident(
+        category=category,
+        description=contact.text,
+        place=place if contact.lat is not None else Place(address=contact.note[:300]),
+        contacts=[contact],
+        actor=actor,
+    )
+    classify_contact(contact, classification=Classification.EMERGENCY, actor=actor)
+    Referral.objects.filter(pk=referral.pk).update(incident=incident)
+    referral.incident = incident
+    answer_referral(referral, status=R.ACCEPTED, actor=actor)
+    Referral.objects.filter(pk=referral.pk).update(delivery_due_at=timezone.now())
+    return incident
+
+
+@transaction.atomic
+def decline_referral(
+    referral: Referral, *, reason: str, actor: User | None
+) -> Referral:
+    """Refuse a neighbour's request (not ours, a duplicate…); the worker tells them
+    (response 603) and the contact leaves the queue."""
+    if referral.direction != Direction.IN or referral.contact is None:
+        raise IllegalTransition("only a referral from a neighbour can be declined here")
+    referral = answer_referral(referral, status=R.DECLINED, reason=reason, actor=actor)
+    classify_contact(
+        referral.contact,  # type: ignore[arg-type]
+        classification=Classification.INFORMATION,
+        note=reason,
+        actor=actor,
+    )
+    Referral.objects.filter(pk=referral.pk).update(delivery_due_at=timezone.now())
+    return referral
+
+
+@transaction.atomic
+def record_delivery(
+    referral: Referral, *, error: str = "", permanent: bool = False
+) -> Referral:
+    """What the partner's endpoint said to our request or answer: delivered, retry
+    later (backoff from 30 s), or given up (the floor phones them)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral.delivery_attempts += 1
+    if not error:
+        referral.delivery_due_at, referral.delivery_error = None, ""
+    elif permanent or referral.delivery_attempts >= Referral.MAX_ATTEMPTS:
+        referral.delivery_due_at, referral.delivery_error = None, error[:2000]
+        _log(referral, "delivery_failed", None, error=error[:500])
+    else:
+        delay = min(30 * 2 ** (referral.delivery_attempts - 1), 3600)
+        referral.delivery_due_at = timezone.now() + timedelta(seconds=delay)
+        referral.delivery_error = error[:2000]
+    referral.save(
+        update_fields=["delivery_attempts", "delivery_due_at", "delivery_error"]
+    )
+    return referral
