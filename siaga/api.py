@@ -153,11 +153,13 @@ def _register_routers() -> None:
     from siaga.intake.channels.whatsapp import router as whatsapp
     from siaga.intake.channels.x import router as x
     from siaga.intake.hooks import router as hooks
+    from siaga.referrals.api import router as referrals
 
     api.add_router("/api/v1", incidents)
     api.add_router("/api/v1", dispatching)
     api.add_router("/api/v1", intake)
     api.add_router("/api/v1", app)
+    api.add_router("/api/v1", referrals)
     api.add_router("/hooks", hooks)
     api.add_router("/hooks", sms)
     api.add_router("/hooks", aml)

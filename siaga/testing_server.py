@@ -86,25 +86,29 @@ def whatsapp_text(wamid: str, sender: str, text: str, **extra: Any) -> dict[str,
     }
 
 
-@pytest.fixture(scope="session")
-def demo(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[str, dict[str, str]]]:
-    if os.environ.get("DATABASE_URL"):
-        pytest.skip("the demo runs on embedded SQLite; the SQLite run covers it")
-    folder = tmp_path_factory.mktemp("demo")
+def clean_env(folder: Path, **extra: str) -> dict[str, str]:
+    """The environment of a fresh server: none of ours inherited, its own database
+    file and port, the test channel secrets."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SIAGA_", "DATABASE"))
     }
-    env |= {
+    return env | {
         "SIAGA_SQLITE_PATH": str(folder / "siaga.sqlite3"),
         "PORT": str(free_port()),
         **CHANNEL_SECRETS,
+        **extra,
     }
+
+
+@contextlib.contextmanager
+def fresh_server(folder: Path, **extra: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """What `make demo` runs: migrate, the Tangerang data set, the demo accounts, and
+    `siaga serve` on a free loopback port, stopped on exit."""
+    env = clean_env(folder, **extra)
     siaga(env, "migrate", "--noinput")
     siaga(env, "load-dataset", "tangerang")
     siaga(env, "load-demo-accounts")
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 (our own command)
         [sys.executable, "-m", "siaga.cli", "serve"],
         cwd=ROOT,
         env=env,
@@ -118,6 +122,16 @@ def demo(
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def demo(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, dict[str, str]]]:
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("the demo runs on embedded SQLite; the SQLite run covers it")
+    with fresh_server(tmp_path_factory.mktemp("demo")) as served:
+        yield served
 
 
 def wait_until_up(base: str) -> None:

@@ -20,6 +20,7 @@ from siaga.intake.models import Delivery, OutboundMessage
 from siaga.intake.outbox import fetch_media, media_due, send_outbound
 from siaga.lib.wake import wait_for_work
 from siaga.referrals.actions import time_out_referral
+from siaga.referrals.conveyance import deliver
 from siaga.referrals.models import Referral
 
 log = logging.getLogger("siaga.worker")
@@ -48,6 +49,12 @@ def time_out_referrals() -> int:
     return sum(time_out_referral(referral, actor=None) for referral in overdue)
 
 
+def deliver_referrals() -> int:
+    """Requests and answers owed to partner centres, with backoff."""
+    due = Referral.objects.to_deliver().select_related("neighbour", "incident")[:20]
+    return sum(deliver(referral) for referral in due)
+
+
 def fetch_waiting_media() -> int:
     return sum(fetch_media(media) for media in media_due())
 
@@ -58,6 +65,7 @@ TASKS: list[Callable[[], int]] = [
     send_outbound_messages,
     fetch_waiting_media,
     time_out_referrals,
+    deliver_referrals,
 ]
 
 

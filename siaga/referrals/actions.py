@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -10,7 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from siaga.accounts.actions import create_user, issue_api_token
 from siaga.accounts.models import User
+from siaga.accounts.roles import Role
 from siaga.areas.models import Area, AreaKind
 from siaga.events.log import append_event, snapshot
 from siaga.incidents.actions import Place, move_incident, open_incident
@@ -277,3 +280,54 @@ def record_delivery(
         update_fields=["delivery_attempts", "delivery_due_at", "delivery_error"]
     )
     return referral
+
+
+@transaction.atomic
+def save_referral_partner(
+    *,
+    code: str,
+    name: str = "",
+    base_url: str,
+    outbound_token: str | None = None,
+    actor: User | None,
+) -> tuple[ReferralPartner, str]:
+    """Set up a neighbouring centre for electronic referrals.
+
+    1. The neighbour area is found by code (or created without a boundary).
+    2. Its machine account (role integration) is created once; a bearer token for it
+       is issued the first time and returned once, for the partner to call us with.
+    3. Their URL and the token they gave us (if given) are stored.
+    """
+    area = Area.objects.filter(code=code).first()
+    if area is not None and area.kind != AreaKind.NEIGHBOUR:
+        raise InvalidInput(f"{code} is not a neighbouring area", field="code")
+    if area is None:
+        if not name.strip():
+            raise InvalidInput("name the new neighbouring area", field="name")
+        area = Area.objects.create(kind=AreaKind.NEIGHBOUR, code=code, name=name)
+    partner = ReferralPartner.objects.filter(neighbour=area).first()
+    token = ""
+    if partner is None:
+        account = create_user(
+            username=f"mitra-{code}"[:150],
+            password=secrets.token_urlsafe(32),
+            role=Role.INTEGRATION,
+            full_name=f"Mitra rujukan {area.name}"[:150],
+            actor=actor,
+        )
+        partner = ReferralPartner(neighbour=area, account=account)
+        _, token = issue_api_token(user=account, name="referrals", actor=actor)
+    partner.base_url = base_url
+    if outbound_token is not None:
+        partner.outbound_token = outbound_token
+    partner.full_clean(exclude=["account", "neighbour"])
+    partner.save()
+    area.referral_url = base_url
+    area.save(update_fields=["referral_url", "updated_at"])
+    append_event(
+        actor=actor,
+        action="referral_partner.saved",
+        target=partner,
+        after={"neighbour": area.code, "base_url": base_url},
+    )
+    return partner, token

@@ -15,7 +15,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from siaga.accounts.models import User
 from siaga.accounts.roles import Role
+from siaga.areas.models import Area
 from siaga.incidents.models import Incident
+from siaga.referrals.actions import receive_referral, save_referral_partner
+from siaga.referrals.models import Referral
 from siaga.testing import api_client, make_user
 from siaga.tests.test_openapi import EXPECTED, PUBLIC
 
@@ -51,6 +54,24 @@ MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
         {"report_id": "r1", "reporter": {"id": "u1"}, "text": "tolong"},
         GATEWAYS,
     ),
+    ("get", "/api/v1/incidents/{number}/eido", None, FLOOR),
+    (
+        "post",
+        "/api/v1/incidents/{number}/referrals",
+        {"neighbour": "36.03", "method": "phone", "phone_number": "112"},
+        FLOOR,
+    ),
+    ("get", "/api/v1/referrals", None, FLOOR),
+    ("post", "/api/v1/referrals/{referral_id}/accept", None, FLOOR),
+    (
+        "post",
+        "/api/v1/referrals/{referral_id}/decline",
+        {"reason": "bukan wilayah kami"},
+        FLOOR,
+    ),
+    # Only a configured partner centre may post these (tested in referrals/tests).
+    ("post", "/api/v1/eido/requests", {"requestForService": {}}, set()),
+    ("post", "/api/v1/eido/responses", {"response": {}}, set()),
     ("post", "/hooks/telephony", {"call_id": "c1", "event": "ringing"}, GATEWAYS),
     ("post", "/hooks/sms", {"from": "081234567890", "text": "tolong"}, GATEWAYS),
     ("post", "/hooks/aml", None, ALL),  # public by design; see test_openapi.PUBLIC
@@ -75,6 +96,18 @@ PUBLIC_PAGES = {
 }
 # Answer 401 themselves: an EventSource cannot follow a redirect to the login page.
 FEEDS = {"/live/events"}
+
+
+def incoming_referral() -> Referral:
+    """A neighbour's request waiting on the floor, for the accept/decline rows."""
+    neighbour = Area.objects.get(code="36.03")
+    partner, _ = save_referral_partner(
+        code=neighbour.code, base_url="http://127.0.0.1:9", actor=None
+    )
+    referral, _ = receive_referral(
+        partner, request_id="matrix-1", summary="x", raw="{}", actor=None
+    )
+    return referral
 
 
 def test_the_matrix_covers_every_operation() -> None:
@@ -104,8 +137,12 @@ def test_each_role_is_refused_what_it_may_not_do(
     user: User = make_user(
         f"u-{role}", role, "DAMKAR" if role == Role.AGENCY_OPERATOR else ""
     )
+    referral = incoming_referral()
     url = path.format(
-        number=incident.number, agency="DAMKAR", contact_id=contact.public_id
+        number=incident.number,
+        agency="DAMKAR",
+        contact_id=contact.public_id,
+        referral_id=referral.public_id,
     )
 
     status = call(api_client(user), method, url, body)
@@ -120,7 +157,9 @@ def test_each_role_is_refused_what_it_may_not_do(
 def test_anonymous_callers_get_401(
     db: None, method: str, path: str, body: object, allowed: set[str]
 ) -> None:
-    url = path.format(number="TNG-20261204-0001", agency="DAMKAR", contact_id="x")
+    url = path.format(
+        number="TNG-20261204-0001", agency="DAMKAR", contact_id="x", referral_id="x"
+    )
     if (method, path) in PUBLIC:
         pytest.skip("public by design")
     assert call(Client(), method, url, body) == 401

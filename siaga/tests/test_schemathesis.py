@@ -53,6 +53,9 @@ def token_header(supervisor: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+from siaga.tests.test_refusals import incoming_referral  # noqa: E402
+
+
 @pytest.fixture
 def known_ids(make_incident: Callable[..., Incident]) -> dict[str, str]:
     """Real path parameters, so generated bodies reach the actions, not just a 404."""
@@ -62,6 +65,7 @@ def known_ids(make_incident: Callable[..., Incident]) -> dict[str, str]:
         "number": incident.number,
         "agency": "DAMKAR",
         "contact_id": str(contact.public_id),
+        "referral_id": str(incoming_referral().public_id),
     }
 
 

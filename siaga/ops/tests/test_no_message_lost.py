@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 
 from siaga.testing_server import (
-    CHANNEL_SECRETS,
     ROOT,
-    free_port,
+    clean_env,
     post_signed_whatsapp,
     siaga,
     wait_until_up,
@@ -48,16 +47,7 @@ def test_killing_the_server_and_the_worker_loses_no_message(tmp_path: Path) -> N
     if os.environ.get("DATABASE_URL"):
         pytest.skip("runs on embedded SQLite; PostgreSQL gives the same guarantee")
     database = tmp_path / "siaga.sqlite3"
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SIAGA_", "DATABASE"))
-    }
-    env |= {
-        "SIAGA_SQLITE_PATH": str(database),
-        "PORT": str(free_port()),
-        "SIAGA_EMBEDDED_WORKER": "false",
-        "SIAGA_WORKER_INTERVAL": "1",
-        **CHANNEL_SECRETS,
-    }
+    env = clean_env(tmp_path, SIAGA_EMBEDDED_WORKER="false", SIAGA_WORKER_INTERVAL="1")
     siaga(env, "migrate", "--noinput")
     server = start(env, "serve")
     base = f"http://127.0.0.1:{env['PORT']}"
