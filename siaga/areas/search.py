@@ -1,4 +1,5 @@
-"""Type-ahead for places the way callers say them: landmarks, kelurahan, kecamatan.
+"""Type-ahead for places the way callers say them: landmarks, main streets, kelurahan,
+kecamatan.
 
 Filler words of Indonesian addresses ("Jl.", "Gg.", "Kel.", "dekat", "depan"…) are
 dropped before fuzzy matching, so "depan psr anyar" still finds Pasar Anyar.
@@ -39,11 +40,11 @@ def candidates() -> list[tuple[str, PlaceHit]]:
     """(text to match, hit) for each landmark name and alias, kelurahan, kecamatan."""
     found: list[tuple[str, PlaceHit]] = []
     for landmark in Landmark.objects.filter(is_active=True):
-        hit = PlaceHit(
-            landmark.name, "patokan", landmark.lat, landmark.lon, landmark.pk
-        )
+        kind = "jalan" if landmark.kind == "jalan" else "patokan"
+        hit = PlaceHit(landmark.name, kind, landmark.lat, landmark.lon, landmark.pk)
         names = [landmark.name, *(a.strip() for a in landmark.aliases.split(","))]
-        found += [(name, hit) for name in names if name]
+        # "Jl. Daan Mogot" is matched as "Daan Mogot", the way queries are cleaned.
+        found += [(clean_query(name) or name, hit) for name in names if name]
     areas = Area.objects.filter(kind__in=[AreaKind.KELURAHAN, AreaKind.KECAMATAN])
     for area in areas.select_related("parent"):
         prefix = "Kel." if area.kind == AreaKind.KELURAHAN else "Kec."

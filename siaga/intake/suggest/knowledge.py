@@ -45,7 +45,12 @@ def load_knowledge() -> Knowledge:
     for name, kind in Area.objects.filter(kind__in=kinds).values_list("name", "kind"):
         add_name(areas, name, PlaceMention(name, str(kind)))
     landmarks: dict[str, tuple[PlaceMention, ...]] = {}
-    rows = Landmark.objects.filter(is_active=True).values_list("name", "aliases")
+    # Streets are found by their "Jl."/"Gg." form (places.py), not as landmarks.
+    rows = (
+        Landmark.objects.filter(is_active=True)
+        .exclude(kind="jalan")
+        .values_list("name", "aliases")
+    )
     firsts = distinctive_first_words([name for name, _ in rows])
     for name, aliases in rows:
         for alias in [name, *aliases.split(","), firsts.get(name, "")]:
