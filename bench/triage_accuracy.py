@@ -41,9 +41,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from siaga.benchmarking import BENCHMARKS, ROOT, set_up_django, write_section
+
 REPORTS = ROOT / "siaga" / "datasets" / "reports_labelled.jsonl"
-BENCHMARKS = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Triage suggestions"
 
 
@@ -64,25 +64,6 @@ class Scores:
     place_precision: float
     place_recall: float
     labelled_places: int
-
-
-def set_up_django(folder: Path) -> None:
-    """Settings for a throwaway SQLite file, then migrate and load Tangerang."""
-    for name in list(os.environ):
-        if name.startswith(("SIAGA_", "DATABASE_URL", "DEBUG")):
-            del os.environ[name]
-    os.environ["SIAGA_SQLITE_PATH"] = str(folder / "siaga.sqlite3")
-    os.environ["DEBUG"] = "false"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    from siaga.datasets.loader import load_dataset, read_dataset
-
-    load_dataset(read_dataset("tangerang"), actor=None)
 
 
 def read_reports(path: Path) -> list[Report]:
@@ -250,20 +231,6 @@ def markdown(
     )
 
 
-def replace_section(document: str, section: str) -> str:
-    """`document` with its `## Triage suggestions` section replaced, or appended."""
-    lines = document.splitlines(keepends=True)
-    start = next((i for i, x in enumerate(lines) if x.rstrip() == HEADING), None)
-    if start is None:
-        return document.rstrip("\n") + "\n\n" + section
-    end = next(
-        (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-        len(lines),
-    )
-    tail = "".join(lines[end:])
-    return "".join(lines[:start]) + section + ("\n" + tail if tail else "")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help="update the docs")
@@ -293,10 +260,7 @@ def main() -> int:
     for line in errors:
         print(line)
     if args.write:
-        BENCHMARKS.write_text(
-            replace_section(BENCHMARKS.read_text(encoding="utf-8"), section),
-            encoding="utf-8",
-        )
+        write_section(section, HEADING)
         print(f"updated {BENCHMARKS.relative_to(ROOT)}")
     return 0
 

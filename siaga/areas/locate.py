@@ -1,4 +1,4 @@
-"""Point → kelurahan, kecamatan and jurisdiction, through an STR-tree of prepared
+"""Point → kelurahan, kecamatan and jurisdiction, through an index of prepared
 boundaries.
 
 The index is built once per process and rebuilt when any area changes (a cheap aggregate
