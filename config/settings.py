@@ -185,6 +185,11 @@ SIAGA_CITY_CODE = env("SIAGA_CITY_CODE", "TNG").upper()
 SIAGA_PUBLIC_URL = env("SIAGA_PUBLIC_URL", "http://127.0.0.1:8000")
 # Metres around a point within which another jurisdiction counts as "near the border".
 SIAGA_BORDER_MARGIN_M = env_int("SIAGA_BORDER_MARGIN_M", 200)
+# An optional outside geocoder for the place type-ahead: "nominatim" or "photon", its
+# base URL (empty: the local gazetteer only) and the seconds it may take.
+SIAGA_GEOCODER = env("SIAGA_GEOCODER", "nominatim")
+SIAGA_GEOCODER_URL = env("SIAGA_GEOCODER_URL")
+SIAGA_GEOCODER_TIMEOUT = env_int("SIAGA_GEOCODER_TIMEOUT", 2)
 # Minutes a neighbouring centre has to acknowledge a referral before it escalates.
 SIAGA_REFERRAL_ACK_MINUTES = env_int("SIAGA_REFERRAL_ACK_MINUTES", 5)
 # Which server of the pair this is (1-based) and how many servers allocate incident

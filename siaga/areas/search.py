@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
+from siaga.areas.geocode import geocode
 from siaga.areas.models import Area, AreaKind, Landmark
 
 FILLER = re.compile(
@@ -20,6 +21,7 @@ FILLER = re.compile(
     re.IGNORECASE,
 )
 LIMIT = 8
+FEW = 3  # below this many local matches, the outside geocoder (if any) is asked
 CUTOFF = 60
 
 
@@ -79,4 +81,9 @@ def search_places(query: str) -> list[PlaceHit]:
         hit = choices[index][1]
         if hit not in hits:
             hits.append(hit)
+    if len(hits) < FEW:
+        hits += [
+            PlaceHit(label, "geocoder", lat, lon)
+            for lat, lon, label in geocode(query.strip()[:200])
+        ]
     return hits[:LIMIT]

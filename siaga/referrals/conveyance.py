@@ -79,8 +79,8 @@ def category_for(requested: RequestedIncident) -> str:
     """Our category: the partner's internal code when it is ours (another Siaga112),
     else the first of ours on the same common incident type, else `lainnya`."""
     active = Category.objects.filter(is_active=True)
-    if active.filter(code=requested.category_text).exists():
-        return requested.category_text
+    if requested.category_code and active.filter(code=requested.category_code).exists():
+        return requested.category_code
     for category in active:
         if (
             requested.incident_type
