@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from siaga.accounts.models import User
 from siaga.areas.search import search_places
+from siaga.events.models import Event
+from siaga.testing import page_client
 
 
 @pytest.mark.parametrize(
@@ -37,3 +40,27 @@ def test_a_street_is_a_street_with_its_point(db: None) -> None:
 def test_nonsense_and_tiny_queries_find_nothing(db: None) -> None:
     assert search_places("x") == []
     assert search_places("zzzqqq xxyyw") == []
+
+
+def test_an_admin_adds_a_landmark_from_the_map(admin_user: User) -> None:
+    client = page_client(admin_user)
+
+    form = client.get("/admin/areas/landmark/add/").text
+    response = client.post(
+        "/admin/areas/landmark/add/",
+        {
+            "name": "Masjid Jami Kalipasir",
+            "aliases": "Kalipasir",
+            "kind": "masjid",
+            "lat": "-6.1779",
+            "lon": "106.6336",
+            "is_approximate": "on",
+            "is_active": "on",
+        },
+    )
+
+    assert "data-pick" in form and "leaflet.js" in form
+    assert response.status_code == 302
+    assert search_places("masjid kalipasir")[0].label == "Masjid Jami Kalipasir"
+    created = Event.objects.filter(action="landmark.created").latest("pk")
+    assert created.actor_name and (created.after or {}).get("lat") == -6.1779
