@@ -14,6 +14,7 @@ from siaga.accounts.roles import Role
 from siaga.dispatching.models import Dispatch, DispatchStatus
 from siaga.incidents.models import Incident, IncidentStatus
 from siaga.intake.models import CallState, Classification, Contact
+from siaga.referrals.models import Referral
 
 ON_FLOOR = [Role.CALL_TAKER, Role.ROOM_OPERATOR, Role.AGENCY_OPERATOR, Role.SUPERVISOR]
 
@@ -34,6 +35,7 @@ class Board:
     incidents_by_category: list[tuple[str, int]]
     contacts_by_classification: list[tuple[str, int]]
     on_duty: list[User]
+    open_referrals: list[Referral]
 
 
 def build_board() -> Board:
@@ -73,6 +75,11 @@ def build_board() -> Board:
                 role__in=ON_FLOOR,
                 last_login__gte=timezone.now() - timedelta(hours=12),
             ).select_related("agency")
+        ),
+        open_referrals=list(
+            Referral.objects.open()
+            .select_related("neighbour", "incident", "contact")
+            .order_by("escalated_at", "ack_deadline_at")[:20]
         ),
     )
 

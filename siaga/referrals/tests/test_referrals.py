@@ -223,3 +223,18 @@ def test_agencies_and_wallboards_may_not_refer_or_see_referrals(
         assert post.status_code == 403
         assert client.get("/rujukan/").status_code == 403
     assert not Referral.objects.exists()
+
+
+def test_the_board_shows_a_referral_nobody_acknowledged(
+    make_incident: MakeIncident, supervisor: User, kabupaten: Area
+) -> None:
+    incident = make_incident(agencies=())
+    refer_incident(
+        incident, neighbour=kabupaten, method="phone", phone_number="112", actor=None
+    )
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        time_out_referrals()
+
+    board = page_client(supervisor).get("/papan/").text
+
+    assert incident.number in board and "Tidak dikonfirmasi tepat waktu" in board
