@@ -413,6 +413,7 @@ def test_it_reads_back_its_own_export(make_incident: MakeIncident) -> None:
 
     assert requested.incident_id.endswith(f":{incident.number}:{FQDN}")
     assert requested.incident_type == incident_type_for(incident.category)
+    assert requested.category_code == incident.category.code
     assert requested.category_text == incident.category.name
     assert requested.priority == incident.priority
     assert requested.description == "Pingsan di pasar"
@@ -437,6 +438,7 @@ def test_it_reads_the_published_sample_once_it_carries_an_incident() -> None:
         "urn:emergency:uid:incidentid:a56e556d871:bcf.state.pa.us"
     )
     assert requested.incident_type == "FSTRU"
+    assert requested.category_code == ""
     assert requested.category_text == "STRUCTURE FIRE"
     assert requested.priority == 1
     assert requested.updated_by_agency == "state.pa.us"
