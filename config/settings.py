@@ -192,6 +192,9 @@ SIAGA_GEOCODER_URL = env("SIAGA_GEOCODER_URL")
 SIAGA_GEOCODER_TIMEOUT = env_int("SIAGA_GEOCODER_TIMEOUT", 2)
 # Minutes a neighbouring centre has to acknowledge a referral before it escalates.
 SIAGA_REFERRAL_ACK_MINUTES = env_int("SIAGA_REFERRAL_ACK_MINUTES", 5)
+# CAP <sender> of public alerts (no spaces, commas, "<" or "&") and its <senderName>.
+SIAGA_CAP_SENDER = env("SIAGA_CAP_SENDER", "112@tangerangkota.go.id")
+SIAGA_CAP_SENDER_NAME = env("SIAGA_CAP_SENDER_NAME", "Tangerang Siaga 112")
 # Which server of the pair this is (1-based) and how many servers allocate incident
 # numbers: server k of n takes numbers k, k+n, k+2n… each day, so they never clash.
 SIAGA_NODE_INDEX = env_int("SIAGA_NODE_INDEX", 1)
@@ -267,6 +270,7 @@ INSTALLED_APPS = [
     "siaga.intake",
     "siaga.dispatching",
     "siaga.referrals",
+    "siaga.alerts",
     "siaga.ops",
     "siaga.board",
 ]

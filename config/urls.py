@@ -16,6 +16,7 @@ urlpatterns = [
     path("opd/", include("siaga.dispatching.urls")),
     path("papan/", include("siaga.board.urls")),
     path("rujukan/", include("siaga.referrals.urls")),
+    path("peringatan/", include("siaga.alerts.urls")),  # the page; feed.atom is public
     path("", include("siaga.intake.public_urls")),  # /lapor/, /lacak/<code>/: public
     # Anyone may pick a language, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -142,6 +142,7 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from siaga.alerts.api import router as alerts
     from siaga.dispatching.api import router as dispatching
     from siaga.incidents.api import router as incidents
     from siaga.intake.api import router as intake
@@ -160,6 +161,7 @@ def _register_routers() -> None:
     api.add_router("/api/v1", intake)
     api.add_router("/api/v1", app)
     api.add_router("/api/v1", referrals)
+    api.add_router("/api/v1", alerts)
     api.add_router("/hooks", hooks)
     api.add_router("/hooks", sms)
     api.add_router("/hooks", aml)

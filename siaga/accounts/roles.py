@@ -30,6 +30,7 @@ class Can(StrEnum):
     VIEW_BOARD = "view_board"
     SUBMIT_REPORTS = "submit_reports"
     VIEW_REFERENCE = "view_reference"
+    ISSUE_ALERTS = "issue_alerts"
     ADMINISTER = "administer"
 
 
@@ -52,7 +53,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.AGENCY_OPERATOR: frozenset(
         {Can.VIEW_INCIDENTS, Can.RESPOND_TO_DISPATCH, Can.VIEW_REFERENCE}
     ),
-    Role.SUPERVISOR: CALL_FLOOR | {Can.VIEW_EVENT_LOG, Can.VIEW_BOARD},
+    Role.SUPERVISOR: CALL_FLOOR
+    | {Can.VIEW_EVENT_LOG, Can.VIEW_BOARD, Can.ISSUE_ALERTS},
     Role.ADMIN: frozenset(Can),
     # A big screen in the theatre room: reads incidents, never callers' personal data.
     Role.WALLBOARD: frozenset({Can.VIEW_INCIDENTS, Can.VIEW_BOARD, Can.VIEW_REFERENCE}),

@@ -16,6 +16,12 @@ EXPECTED = {
     ("post", "/api/v1/incidents/{number}/dispatches"),
     ("post", "/api/v1/incidents/{number}/dispatches/{agency}/acknowledge"),
     ("get", "/api/v1/categories"),
+    ("get", "/api/v1/alerts"),
+    ("post", "/api/v1/alerts"),
+    ("get", "/api/v1/alerts/{identifier}.cap.xml"),
+    ("get", "/api/v1/alerts/{identifier}"),
+    ("post", "/api/v1/alerts/{identifier}/update"),
+    ("post", "/api/v1/alerts/{identifier}/cancel"),
     ("get", "/api/v1/contacts"),
     ("post", "/api/v1/contacts"),
     ("get", "/api/v1/contacts/{contact_id}"),
@@ -43,6 +49,7 @@ EXPECTED = {
 # X-Hub-Signature-256, Telegram on its secret-token header, Messenger/Instagram and X on
 # their signatures (each tested on its own).
 PUBLIC = {
+    ("get", "/api/v1/alerts/{identifier}.cap.xml"),  # alerts are for everyone
     ("post", "/hooks/aml"),
     ("get", "/hooks/whatsapp"),
     ("post", "/hooks/whatsapp"),

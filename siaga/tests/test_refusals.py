@@ -28,6 +28,17 @@ PEOPLE = ALL - {Role.INTEGRATION}
 FLOOR = {Role.CALL_TAKER, Role.ROOM_OPERATOR, Role.SUPERVISOR, Role.ADMIN}
 GATEWAYS = FLOOR | {Role.INTEGRATION}
 AGENCY = {Role.AGENCY_OPERATOR, Role.ADMIN}
+ISSUERS = {Role.SUPERVISOR, Role.ADMIN}
+ALERT = {
+    "category": "Met",
+    "event": "Banjir",
+    "urgency": "Immediate",
+    "severity": "Severe",
+    "certainty": "Observed",
+    "headline": "Banjir di Kec. Tangerang",
+    "expires": "2099-12-31T00:00:00+07:00",
+    "areas": ["36.71.01"],
+}
 # (method, path, body, roles allowed); {number} is the incident made for each test.
 MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
     ("get", "/api/v1/incidents", None, PEOPLE),
@@ -44,6 +55,12 @@ MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
         AGENCY,
     ),
     ("get", "/api/v1/categories", None, ALL),
+    ("get", "/api/v1/alerts", None, ALL),
+    ("post", "/api/v1/alerts", ALERT, ISSUERS),
+    ("get", "/api/v1/alerts/{identifier}.cap.xml", None, ALL),  # public by design
+    ("get", "/api/v1/alerts/{identifier}", None, ALL),
+    ("post", "/api/v1/alerts/{identifier}/update", ALERT, ISSUERS),
+    ("post", "/api/v1/alerts/{identifier}/cancel", {"note": "uji"}, ISSUERS),
     ("get", "/api/v1/contacts", None, FLOOR),
     ("post", "/api/v1/contacts", {"channel": "call"}, FLOOR),
     ("get", "/api/v1/contacts/{contact_id}", None, FLOOR),
@@ -93,6 +110,7 @@ PUBLIC_PAGES = {
     "/i18n/setlang/",
     "/lapor/",
     "/lacak/<str:code>/",
+    "/peringatan/feed.atom",  # public alerts; tested in alerts/tests/test_feed.py
 }
 # Answer 401 themselves: an EventSource cannot follow a redirect to the login page.
 FEEDS = {"/live/events"}
@@ -130,9 +148,11 @@ def test_each_role_is_refused_what_it_may_not_do(
     body: object,
     allowed: set[str],
 ) -> None:
+    from siaga.alerts.tests.helpers import make_alert
     from siaga.intake.actions import record_contact
 
     incident = make_incident(agencies=("DAMKAR",))
+    alert = make_alert()
     contact, _ = record_contact(channel="call", sender="081234567890", actor=None)
     user: User = make_user(
         f"u-{role}", role, "DAMKAR" if role == Role.AGENCY_OPERATOR else ""
@@ -143,6 +163,7 @@ def test_each_role_is_refused_what_it_may_not_do(
         agency="DAMKAR",
         contact_id=contact.public_id,
         referral_id=referral.public_id,
+        identifier=alert.identifier,
     )
 
     status = call(api_client(user), method, url, body)
@@ -158,7 +179,11 @@ def test_anonymous_callers_get_401(
     db: None, method: str, path: str, body: object, allowed: set[str]
 ) -> None:
     url = path.format(
-        number="TNG-20261204-0001", agency="DAMKAR", contact_id="x", referral_id="x"
+        number="TNG-20261204-0001",
+        agency="DAMKAR",
+        contact_id="x",
+        referral_id="x",
+        identifier="TNG-ALERT-20261204-0001",
     )
     if (method, path) in PUBLIC:
         pytest.skip("public by design")

@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from siaga.accounts.actions import issue_api_token
 from siaga.accounts.models import User
+from siaga.alerts.tests.helpers import make_alert
 from siaga.incidents.models import Incident
 from siaga.intake.actions import record_contact
 
@@ -66,6 +67,7 @@ def known_ids(make_incident: Callable[..., Incident]) -> dict[str, str]:
         "agency": "DAMKAR",
         "contact_id": str(contact.public_id),
         "referral_id": str(incoming_referral().public_id),
+        "identifier": make_alert().identifier,
     }
 
 
