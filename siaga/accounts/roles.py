@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     WALLBOARD = "wallboard", _("Layar theater")
     # A machine, not a person: the city app's server, an SMS gateway, the PBX.
     INTEGRATION = "integration", _("Integrasi (aplikasi kota, gateway, PBX)")
+    # Another 112 centre's server: exchanges referrals (EIDO), nothing else.
+    REFERRAL_PARTNER = "referral_partner", _("Mitra rujukan (pusat 112 lain)")
 
 
 class Can(StrEnum):
@@ -31,6 +33,7 @@ class Can(StrEnum):
     SUBMIT_REPORTS = "submit_reports"
     VIEW_REFERENCE = "view_reference"
     ISSUE_ALERTS = "issue_alerts"
+    EXCHANGE_REFERRALS = "exchange_referrals"
     ADMINISTER = "administer"
 
 
@@ -60,4 +63,5 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.WALLBOARD: frozenset({Can.VIEW_INCIDENTS, Can.VIEW_BOARD, Can.VIEW_REFERENCE}),
     # Submits what residents send (and reads the category list); sees nothing else.
     Role.INTEGRATION: frozenset({Can.SUBMIT_REPORTS, Can.VIEW_REFERENCE}),
+    Role.REFERRAL_PARTNER: frozenset({Can.EXCHANGE_REFERRALS}),
 }

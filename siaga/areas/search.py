@@ -62,8 +62,9 @@ def candidates() -> list[tuple[str, PlaceHit]]:
     return found
 
 
-def search_places(query: str) -> list[PlaceHit]:
-    """The best matches, best first, one row per place."""
+def search_places(query: str, *, outside: bool = True) -> list[PlaceHit]:
+    """The best matches, best first, one row per place; with `outside`, an outside
+    geocoder (if configured) may add some when the gazetteer finds few."""
     cleaned = clean_query(query)
     if len(cleaned) < 2:
         return []
@@ -81,7 +82,7 @@ def search_places(query: str) -> list[PlaceHit]:
         hit = choices[index][1]
         if hit not in hits:
             hits.append(hit)
-    if len(hits) < FEW:
+    if outside and len(hits) < FEW:
         hits += [
             PlaceHit(label, "geocoder", lat, lon)
             for lat, lon, label in geocode(query.strip()[:200])

@@ -19,6 +19,8 @@ DEMO_ACCOUNTS = [
     ("theater", Role.WALLBOARD, "", "Layar Theater (demo)"),
     # A machine account: the city app's server posts reports with its API token.
     ("aplikasi", Role.INTEGRATION, "", "Aplikasi kota (demo)"),
+    # Another centre's server; `siaga add-partner` makes real ones.
+    ("mitra-demo", Role.REFERRAL_PARTNER, "", "Mitra rujukan (demo)"),
 ]
 
 

@@ -57,12 +57,13 @@ def conversation_key(contact: Contact) -> str:
 def conversations(now: datetime | None = None) -> list[Conversation]:
     """Senders with a message waiting first, then the most recent; at most 100."""
     since = (now or timezone.now()) - RECENT
-    recent = (
+    newest = (
         Contact.objects.exclude(channel__in=VOICE)
         .filter(received_at__gte=since)
         .select_related("caller")
-        .order_by("received_at")[:500]
+        .order_by("-received_at")[:500]
     )
+    recent = reversed(list(newest))  # the newest 500, read oldest first
     grouped: dict[str, Conversation] = {}
     for contact in recent:
         key = conversation_key(contact)

@@ -267,7 +267,10 @@ class DeliveryStatus(models.TextChoices):
 
 class DeliveryQuerySet(models.QuerySet["Delivery"]):
     def waiting(self) -> DeliveryQuerySet:
-        return self.filter(status=DeliveryStatus.RECEIVED).order_by("pk")
+        """Received, not processed, and not backing off after a failed attempt."""
+        return self.filter(
+            status=DeliveryStatus.RECEIVED, next_attempt_at__lte=timezone.now()
+        ).order_by("pk")
 
 
 class Delivery(models.Model):
@@ -277,7 +280,7 @@ class Delivery(models.Model):
     a delivery stays `received` until the transaction that made its contacts commits.
     """
 
-    MAX_ATTEMPTS = 5
+    MAX_ATTEMPTS = 8  # backing off from 30 s, about two hours in all
 
     channel = models.CharField(_("kanal"), max_length=16, choices=Channel.choices)
     body = models.TextField(_("muatan asli"))
@@ -289,6 +292,9 @@ class Delivery(models.Model):
         default=DeliveryStatus.RECEIVED,
     )
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("percobaan berikutnya"), default=timezone.now
+    )
     processed_at = models.DateTimeField(_("diproses"), null=True, blank=True)
     error = models.TextField(_("galat"), blank=True)
     contact_count = models.PositiveIntegerField(_("kontak baru"), default=0)
@@ -324,7 +330,8 @@ class Media(models.Model):
         verbose_name=_("kontak"),
     )
     kind = models.CharField(_("jenis"), max_length=16)
-    provider_ref = models.CharField(_("id media penyedia"), max_length=200, blank=True)
+    # A Graph API id, a Telegram file_id, or a signed CDN URL (Meta's run long).
+    provider_ref = models.CharField(_("id media penyedia"), max_length=2000, blank=True)
     mime_type = models.CharField(_("tipe MIME"), max_length=100, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     caption = models.CharField(_("keterangan"), max_length=1000, blank=True)

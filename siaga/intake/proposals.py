@@ -42,7 +42,8 @@ class Proposal:
 def point_of(contact: Contact) -> tuple[float, float] | None:
     if contact.lat is not None and contact.lon is not None:
         return contact.lat, contact.lon
-    for hit in search_places(f"{contact.note} {contact.text}"[:100]):
+    # Residents' words stay here: the local gazetteer only, never an outside geocoder.
+    for hit in search_places(f"{contact.note} {contact.text}"[:100], outside=False):
         if hit.lat is not None and hit.lon is not None:
             return hit.lat, hit.lon
     return None

@@ -14,7 +14,7 @@ from siaga.intake.actions import Fix, MediaRef, record_contact
 from siaga.intake.actions.outbox import new_tracking_code
 from siaga.intake.forms import PublicReportForm
 from siaga.intake.models import Channel, Contact
-from siaga.intake.reports import check_report_limits, photo_ref
+from siaga.intake.reports import check_report_limits, photo_ref, read_upload
 from siaga.intake.tracking import STAGES, tracking_of
 from siaga.lib.errors import ActionError
 
@@ -57,7 +57,7 @@ def record_web_report(request: HttpRequest, form: PublicReportForm) -> Contact:
     check_report_limits(channel=Channel.WEB, sender=data["phone"], address=address)
     media: tuple[MediaRef, ...] = ()
     if data.get("photo"):
-        media = (photo_ref(data["photo"].read()),)
+        media = (photo_ref(read_upload(data["photo"])),)
     fix = None
     if data.get("lat") is not None:
         fix = Fix(data["lat"], data["lon"], data.get("accuracy_m"), "browser")

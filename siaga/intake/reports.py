@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,17 @@ SIGNATURES: list[tuple[bytes, int, str]] = [
     (b"ftypheic", 4, "image/heic"),
     (b"ftypmif1", 4, "image/heif"),
 ]
+
+
+def read_upload(upload: UploadedFile) -> bytes:
+    """An uploaded file's bytes, refused by its size before it is read into memory."""
+    if (upload.size or 0) > settings.SIAGA_MAX_MEDIA_BYTES:
+        raise TooLarge(
+            _("Foto terlalu besar (maks. %(mb)s MB).")
+            % {"mb": settings.SIAGA_MAX_MEDIA_BYTES // 1_048_576}
+        )
+    content: bytes = upload.read(settings.SIAGA_MAX_MEDIA_BYTES + 1)
+    return content
 
 
 def photo_ref(content: bytes, caption: str = "") -> MediaRef:

@@ -22,6 +22,7 @@ from siaga.intake.actions import log_call_by_hand, record_callback, triage_conta
 from siaga.intake.forms import TriageForm
 from siaga.intake.models import Caller, Channel, Contact
 from siaga.lib.errors import ActionError
+from siaga.referrals.models import Direction, Referral, ReferralStatus
 
 QUEUE_LIMIT = 50
 
@@ -92,6 +93,18 @@ def handset_fix(contact: Contact) -> Contact | None:
     )
 
 
+def pending_referral(contact: Contact) -> Referral | None:
+    """A neighbour's request waiting for our answer: accepted or declined as such, not
+    triaged with the ordinary form (the neighbour must hear back)."""
+    return (
+        contact.referrals.filter(
+            direction=Direction.IN, status=ReferralStatus.ACKNOWLEDGED
+        )
+        .select_related("neighbour")
+        .first()
+    )
+
+
 def console_context(
     contact: Contact | None, form: TriageForm | None
 ) -> dict[str, object]:
@@ -104,6 +117,7 @@ def console_context(
         "contact": contact,
         "history": caller_history(contact.caller) if contact else None,
         "handset": handset_fix(contact) if contact else None,
+        "pending_referral": pending_referral(contact) if contact else None,
         "form": form or TriageForm(),
         "categories": categories,
     }
@@ -128,6 +142,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 def triage(request: HttpRequest, contact_id: str) -> HttpResponse:
     user = require(request.user, Can.WRITE_CONTACTS)
     contact = get_contact(contact_id)
+    if pending_referral(contact) is not None:
+        messages.error(request, _("Rujukan masuk: jawab dengan Terima atau Tolak."))
+        return redirect(f"/konsol/?kontak={contact.public_id}")
     form = TriageForm(request.POST)
     if form.is_valid():
         try:
@@ -204,8 +221,16 @@ def whose(request: HttpRequest) -> HttpResponse:
     lat, lon = number(request.GET.get("lat")), number(request.GET.get("lon"))
     found = None
     if lat is not None and lon is not None and -90 <= lat <= 90:
-        found = candidates(lat, lon, number(request.GET.get("radius")))
+        found = candidates(lat, lon, metres(request.GET.get("radius")))
     return render(request, "areas/_whose.html", {"whose": found})
+
+
+def metres(raw: str | None) -> float | None:
+    try:
+        value = float(raw or "")
+    except ValueError:
+        return None
+    return value if 0 <= value <= 100_000 else None
 
 
 def number(raw: str | None) -> float | None:

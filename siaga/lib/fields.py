@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
@@ -49,6 +50,17 @@ def errors(*codes: int) -> dict[int, type[ErrorOut]]:
 
 
 B = TypeVar("B", bound=BaseModel)
+
+
+def parse_json(raw: str | bytes, what: str = "the body") -> Any:
+    """Untrusted JSON: anything unreadable, a number too long for Python, or nesting too
+    deep becomes a 400 (`Unreadable`), never a 500."""
+    from siaga.lib.errors import Unreadable
+
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise Unreadable(f"{what} is not readable JSON") from None
 
 
 def validated(schema: type[B], data: object) -> B:

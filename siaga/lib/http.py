@@ -62,6 +62,6 @@ def get_bytes(
 def _json(body: bytes) -> dict[str, Any]:
     try:
         found = json.loads(body or b"{}")
-    except json.JSONDecodeError:
-        raise ProviderError("the provider did not answer JSON") from None
+    except (ValueError, RecursionError):
+        raise ProviderError("the provider did not answer readable JSON") from None
     return found if isinstance(found, dict) else {"value": found}

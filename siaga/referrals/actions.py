@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from siaga.accounts.actions import create_user, issue_api_token
@@ -142,11 +142,29 @@ def answer_referral(
     )
     referral.save()
     _log(referral, status, actor, reason=referral.reason)
-    incident = referral.incident
-    back = status in {R.DECLINED, R.CANCELLED} and referral.direction == Direction.OUT
-    if back and incident is not None and incident.status == IncidentStatus.REFERRED:
-        move_incident(incident, status=IncidentStatus.NEW, reason=reason, actor=actor)
+    if referral.direction == Direction.OUT and status in {R.DECLINED, R.CANCELLED}:
+        _after_withdrawal(referral, cancelled=status == R.CANCELLED, actor=actor)
     return referral
+
+
+def _after_withdrawal(
+    referral: Referral, *, cancelled: bool, actor: User | None
+) -> None:
+    """A declined or cancelled outgoing referral: the incident comes back to the floor
+    unless another referral of it is still open or was accepted; a cancelled EIDO
+    request is withdrawn (never sent if still waiting, else a cancelRequest)."""
+    if cancelled and referral.method == Method.ELECTRONIC:
+        delivered = referral.delivery_attempts > 0 and referral.delivery_due_at is None
+        due = timezone.now() if delivered and not referral.delivery_error else None
+        Referral.objects.filter(pk=referral.pk).update(delivery_due_at=due)
+    incident = referral.incident
+    others = Referral.objects.filter(incident=incident).exclude(pk=referral.pk)
+    still = others.filter(status__in=[R.SENT, R.ACKNOWLEDGED, R.TIMED_OUT, R.ACCEPTED])
+    back = incident is not None and incident.status == IncidentStatus.REFERRED
+    if back and incident is not None and not still.exists():
+        move_incident(
+            incident, status=IncidentStatus.NEW, reason=referral.reason, actor=actor
+        )
 
 
 @transaction.atomic
@@ -199,7 +217,7 @@ def receive_referral(
         actor=actor,
     )
     now = timezone.now()
-    referral = Referral.objects.create(
+    referral = Referral(
         direction=Direction.IN,
         method=Method.ELECTRONIC,
         neighbour=partner.neighbour,
@@ -211,6 +229,11 @@ def receive_referral(
         acknowledged_at=now,
         ack_deadline_at=now + ack_deadline(),
     )
+    try:
+        with transaction.atomic():
+            referral.save()
+    except IntegrityError:  # the same request delivered twice at once: the first wins
+        raise IllegalTransition("this request is being received already") from None
     _log(referral, "received", actor, request_id=request_id)
     return referral, True
 
@@ -222,7 +245,11 @@ def accept_referral(referral: Referral, *, actor: User | None) -> Incident:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.direction != Direction.IN or referral.contact is None:
         raise IllegalTransition("only a referral from a neighbour can be accepted here")
+    if referral.status != R.ACKNOWLEDGED:
+        raise IllegalTransition(f"this referral is already {referral.status}")
     contact = referral.contact
+    if contact.incident_id is not None:
+        raise IllegalTransition("its contact already belongs to an incident")
     category = contact.category_hint or Category.objects.get(code="lainnya")
     place = Place(lat=contact.lat, lon=contact.lon, address=contact.note[:300])
     incident = open_incident(
@@ -311,7 +338,7 @@ def save_referral_partner(
         account = create_user(
             username=f"mitra-{code}"[:150],
             password=secrets.token_urlsafe(32),
-            role=Role.INTEGRATION,
+            role=Role.REFERRAL_PARTNER,
             full_name=f"Mitra rujukan {area.name}"[:150],
             actor=actor,
         )

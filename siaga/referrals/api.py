@@ -191,7 +191,7 @@ STA_BODY = {
     openapi_extra={"requestBody": STA_BODY},
 )
 def eido_request(request: HttpRequest) -> HttpResponse:
-    partner = conveyance.partner_of(api_user(request, Can.SUBMIT_REPORTS))
+    partner = conveyance.partner_of(api_user(request, Can.EXCHANGE_REFERRALS))
     if partner is None:
         return JsonResponse(
             {"error": {"code": "forbidden", "message": "not a referral partner"}},
@@ -215,7 +215,7 @@ def eido_request(request: HttpRequest) -> HttpResponse:
     openapi_extra={"requestBody": STA_BODY},
 )
 def eido_response(request: HttpRequest) -> HttpResponse:
-    partner = conveyance.partner_of(api_user(request, Can.SUBMIT_REPORTS))
+    partner = conveyance.partner_of(api_user(request, Can.EXCHANGE_REFERRALS))
     if partner is None:
         return JsonResponse(
             {"error": {"code": "forbidden", "message": "not a referral partner"}},

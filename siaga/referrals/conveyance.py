@@ -9,10 +9,13 @@ the standard's SIP-like list: 180/182 received and queued, 200 accepted, 603 dec
 from __future__ import annotations
 
 import json
+import math
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 
 from siaga.accounts.models import User
 from siaga.incidents.eido import (
@@ -24,6 +27,8 @@ from siaga.incidents.eido import (
 )
 from siaga.incidents.models import Category
 from siaga.intake.actions import Fix
+from siaga.lib.errors import Unreadable
+from siaga.lib.fields import parse_json
 from siaga.lib.http import ProviderError, post_json
 from siaga.referrals.actions import (
     answer_referral,
@@ -67,9 +72,9 @@ def partner_of(user: User | None) -> ReferralPartner | None:
 
 def read_message(request: HttpRequest) -> dict[str, Any]:
     try:
-        message = json.loads(request.body.decode("utf-8", errors="replace"))
-    except json.JSONDecodeError:
-        raise EidoError("the body is not JSON") from None
+        message = parse_json(request.body.decode("utf-8", errors="replace"))
+    except Unreadable as error:
+        raise EidoError(error.message) from None
     if not isinstance(message, dict):
         raise EidoError("the message is not a JSON object")
     return message
@@ -90,6 +95,17 @@ def category_for(requested: RequestedIncident) -> str:
     return "lainnya"
 
 
+def fix_of(requested: RequestedIncident) -> Fix | None:
+    """Their location, if it is a real point; a silly radius is dropped, not kept."""
+    lat, lon, radius = requested.lat, requested.lon, requested.uncertainty_m
+    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    sane = radius is not None and math.isfinite(radius) and 0 <= radius <= 1_000_000
+    return Fix(lat, lon, round(radius) if sane and radius else None, "eido")
+
+
 def take_request(partner: ReferralPartner, message: dict[str, Any]) -> JsonResponse:
     """A requestForService: queued on our call floor (182), or refused (400)."""
     wrapped = message.get("requestForService")
@@ -100,16 +116,12 @@ def take_request(partner: ReferralPartner, message: dict[str, Any]) -> JsonRespo
         requested = parse_requested_incident(message)
     except EidoError as error:
         return answer(request_id, 400, str(error), 400)
-    fix = None
-    if requested.lat is not None and requested.lon is not None:
-        accuracy = round(requested.uncertainty_m) if requested.uncertainty_m else None
-        fix = Fix(requested.lat, requested.lon, accuracy, "eido")
     receive_referral(
         partner,
         request_id=request_id[:200],
         summary=requested.description or requested.incident_type,
         raw=json.dumps(message, ensure_ascii=False)[:1_000_000],
-        fix=fix,
+        fix=fix_of(requested),
         address=requested.address,
         callback_number=requested.callback_number,
         remote_incident_id=requested.incident_id,
@@ -168,15 +180,37 @@ def _next(referral: Referral) -> frozenset[str]:
     return ALLOWED_TRANSITIONS[referral.status]
 
 
+LEASE = timedelta(minutes=2)
+
+
+def claim(referral: Referral) -> bool:
+    """Take a due delivery for this worker (a second worker's update then matches
+    nothing), as the outbox does."""
+    return bool(
+        Referral.objects.filter(
+            pk=referral.pk, delivery_due_at=referral.delivery_due_at
+        ).update(delivery_due_at=timezone.now() + LEASE)
+    )
+
+
 def deliver(referral: Referral) -> bool:
-    """One try at what a partner is owed: our request, or our answer to theirs."""
+    """One try at what a partner is owed: our request (or its withdrawal), or our
+    answer to theirs."""
+    if not claim(referral):
+        return False
     partner = ReferralPartner.objects.filter(neighbour=referral.neighbour).first()
     try:
         if partner is None or not partner.outbound_token:
             raise ProviderError(
                 "no partner endpoint or token configured", permanent=True
             )
-        if referral.direction == Direction.OUT:
+        if referral.direction == Direction.OUT and referral.status == R.CANCELLED:
+            _post(
+                partner,
+                "/api/v1/eido/requests",
+                {"cancelRequest": {"requestId": referral.request_id}},
+            )
+        elif referral.direction == Direction.OUT:
             _send_request(partner, referral)
         else:
             _send_answer(partner, referral)

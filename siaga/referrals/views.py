@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from siaga.accounts.access import require
@@ -24,7 +25,12 @@ from siaga.referrals.actions import (
     refer_incident,
 )
 from siaga.referrals.forms import AnswerForm, ReferralForm
-from siaga.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
+from siaga.referrals.models import (
+    OPEN_STATUSES,
+    Direction,
+    Referral,
+    ReferralStatus,
+)
 
 
 def get_referral(referral_id: str) -> Referral:
@@ -59,6 +65,8 @@ def answer(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = get_referral(referral_id)
     form = AnswerForm(request.POST)
     try:
+        if referral.direction != Direction.OUT:
+            raise ActionError(_("Rujukan masuk dijawab dengan Terima atau Tolak."))
         if not form.is_valid():
             raise ActionError(form.errors.as_text())
         answer_referral(referral, **form.cleaned_data, actor=user)

@@ -24,7 +24,9 @@ from siaga.tests.test_openapi import EXPECTED, PUBLIC
 
 MakeIncident = Callable[..., Incident]
 ALL = set(Role.values)
-PEOPLE = ALL - {Role.INTEGRATION}
+# Machine accounts: the city app or a gateway (integration), another 112 centre.
+PEOPLE = ALL - {Role.INTEGRATION, Role.REFERRAL_PARTNER}
+READERS = ALL - {Role.REFERRAL_PARTNER}  # the category list and alerts
 FLOOR = {Role.CALL_TAKER, Role.ROOM_OPERATOR, Role.SUPERVISOR, Role.ADMIN}
 GATEWAYS = FLOOR | {Role.INTEGRATION}
 AGENCY = {Role.AGENCY_OPERATOR, Role.ADMIN}
@@ -54,11 +56,11 @@ MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
         None,
         AGENCY,
     ),
-    ("get", "/api/v1/categories", None, ALL),
-    ("get", "/api/v1/alerts", None, ALL),
+    ("get", "/api/v1/categories", None, READERS),
+    ("get", "/api/v1/alerts", None, READERS),
     ("post", "/api/v1/alerts", ALERT, ISSUERS),
     ("get", "/api/v1/alerts/{identifier}.cap.xml", None, ALL),  # public by design
-    ("get", "/api/v1/alerts/{identifier}", None, ALL),
+    ("get", "/api/v1/alerts/{identifier}", None, READERS),
     ("post", "/api/v1/alerts/{identifier}/update", ALERT, ISSUERS),
     ("post", "/api/v1/alerts/{identifier}/cancel", {"note": "uji"}, ISSUERS),
     ("get", "/api/v1/contacts", None, FLOOR),

@@ -67,7 +67,7 @@ def attach_media(contact: Contact, ref: MediaRef) -> Media:
     return Media.objects.create(
         contact=contact,
         kind=ref.kind[:16],
-        provider_ref=ref.provider_ref[:200],
+        provider_ref=ref.provider_ref[:2000],
         mime_type=ref.mime_type[:100],
         sha256=ref.sha256[:64],
         caption=ref.caption[:1000],

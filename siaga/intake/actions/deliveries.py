@@ -36,8 +36,9 @@ def process_delivery(delivery_id: int) -> int:
     2. Run its channel's parser; contacts are recorded idempotently by provider id.
     3. Mark it processed in the same transaction, so a crash before commit leaves it
        `received` for the next pass and loses nothing.
-    4. A parser error rolls all of that back and counts an attempt; after
-       `Delivery.MAX_ATTEMPTS` the delivery is marked failed (kept, shown to the room).
+    4. A parser error rolls all of that back and counts an attempt, retried with
+       backoff; after `Delivery.MAX_ATTEMPTS` the delivery is marked failed (kept,
+       shown to the room, re-queued from the admin).
     """
     from siaga.intake.channels import processor_for
 
@@ -64,14 +65,25 @@ def process_delivery(delivery_id: int) -> int:
         return 0
 
 
+@transaction.atomic
+def requeue_delivery(delivery: Delivery) -> bool:
+    """Try a failed delivery again (after a fix): bookkeeping, like processing it."""
+    return bool(
+        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.RECEIVED, attempts=0, next_attempt_at=timezone.now()
+        )
+    )
+
+
 def _count_failed_attempt(delivery_id: int, error: str) -> None:
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
         delivery.attempts += 1
         delivery.error = error[:2000]
+        delivery.next_attempt_at = timezone.now() + retry_delay(delivery.attempts)
         if delivery.attempts >= Delivery.MAX_ATTEMPTS:
             delivery.status = DeliveryStatus.FAILED
-        delivery.save(update_fields=["attempts", "error", "status"])
+        delivery.save(update_fields=["attempts", "error", "status", "next_attempt_at"])
 
 
 @transaction.atomic

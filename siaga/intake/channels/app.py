@@ -22,8 +22,8 @@ from siaga.incidents.models import Category
 from siaga.intake.actions import Fix, MediaRef, record_contact
 from siaga.intake.actions.outbox import new_tracking_code, tracking_url
 from siaga.intake.models import Channel, Contact
-from siaga.intake.reports import check_report_limits, photo_ref
-from siaga.lib.errors import InvalidInput, Unreadable
+from siaga.intake.reports import check_report_limits, photo_ref, read_upload
+from siaga.lib.errors import InvalidInput
 from siaga.lib.fields import (
     Body,
     Code,
@@ -34,6 +34,7 @@ from siaga.lib.fields import (
     Moment,
     ShortText,
     errors,
+    parse_json,
     validated,
 )
 
@@ -61,7 +62,10 @@ class AppReportIn(Body):
     location: GpsIn | None = None
     sent_at: Moment | None = None
     photo_base64: str = Field(
-        "", max_length=12_000_000, description="JSON only; multipart sends `photo`"
+        "",
+        max_length=1_400_000,
+        description="a small photo inside the JSON (the whole body must fit "
+        "SIAGA_MAX_BODY_BYTES, 1 MiB by default); larger ones go as multipart `photo`",
     )
 
 
@@ -96,13 +100,10 @@ def read_report(request: HttpRequest) -> tuple[AppReportIn, bytes | None, str]:
     if request.content_type == "multipart/form-data":
         raw = request.POST.get("report", "")
         upload = request.FILES.get("photo")
-        photo = upload.read() if upload is not None else None
+        photo = read_upload(upload) if upload is not None else None
     else:
         raw, photo = request.body.decode("utf-8", errors="replace"), None
-    try:
-        data: Any = json.loads(raw)
-    except json.JSONDecodeError:
-        raise Unreadable("the report is not JSON") from None
+    data: Any = parse_json(raw, "the report")
     report = validated(AppReportIn, data)
     if report.photo_base64:
         try:
@@ -134,7 +135,9 @@ def app_report(request: HttpRequest) -> Status[dict[str, Any]]:
     user = api_user(request, Can.SUBMIT_REPORTS)
     report, photo, raw = read_report(request)
     sender = report.reporter.phone or report.reporter.id
-    existing = Contact.objects.filter(channel=Channel.APP, provider_id=report.report_id)
+    # The app's own ids: two integrations may reuse one for different reports.
+    provider_id = f"{user.pk}:{report.report_id}"[:200]
+    existing = Contact.objects.filter(channel=Channel.APP, provider_id=provider_id)
     if not existing.exists():
         check_report_limits(channel=Channel.APP, sender=sender, address=None)
     media: tuple[MediaRef, ...] = (photo_ref(photo),) if photo else ()
@@ -144,7 +147,7 @@ def app_report(request: HttpRequest) -> Status[dict[str, Any]]:
         sender=sender,
         display_name=report.reporter.name,
         text=report.text,
-        provider_id=report.report_id,
+        provider_id=provider_id,
         raw_payload=raw.replace("\x00", ""),
         received_at=report.sent_at,
         fix=Fix(where.lat, where.lon, where.accuracy_m, "app-gps") if where else None,

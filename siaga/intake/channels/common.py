@@ -3,7 +3,6 @@ JSON, keep it as a Delivery, answer. Parsing into contacts happens in the worker
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +14,7 @@ from ninja import Schema
 from siaga.intake.actions import Fix, MediaRef, record_contact
 from siaga.intake.actions.deliveries import accept_delivery
 from siaga.lib.errors import Unreadable
+from siaga.lib.fields import parse_json
 
 
 class Accepted(Schema):
@@ -28,10 +28,7 @@ def raw_text(request: HttpRequest) -> str:
 
 
 def json_object(raw: str) -> dict[str, Any]:
-    try:
-        payload = json.loads(raw)
-    except json.JSONDecodeError:
-        raise Unreadable("the body is not JSON") from None
+    payload = parse_json(raw)
     if not isinstance(payload, dict):
         raise Unreadable("the body is not a JSON object")
     return payload

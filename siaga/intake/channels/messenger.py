@@ -45,7 +45,7 @@ def _fix(message: dict[str, Any]) -> Fix | None:
         where = as_object(as_object(attachment.get("payload")).get("coordinates"))
         try:
             lat, lon = float(where["lat"]), float(where["long"])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             continue
         if -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0, 0):
             return Fix(lat, lon, None, "messenger-pin")  # user-supplied, no accuracy

@@ -7,7 +7,6 @@ contact with its fix; a broken one is still kept, with the reason it could not b
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -19,8 +18,15 @@ from siaga.accounts.roles import Can
 from siaga.intake.actions import Fix, record_contact
 from siaga.intake.models import Channel, Contact
 from siaga.lib.aml import AmlFix, is_aml_sms, parse_aml_sms, unpack_7bit
-from siaga.lib.errors import Unreadable
-from siaga.lib.fields import Body, LongText, Moment, ShortText, errors, validated
+from siaga.lib.fields import (
+    Body,
+    LongText,
+    Moment,
+    ShortText,
+    errors,
+    parse_json,
+    validated,
+)
 
 router = Router(tags=["hooks"])
 
@@ -59,10 +65,7 @@ def read_sms(request: HttpRequest) -> SmsIn:
     if request.content_type == "application/x-www-form-urlencoded":
         data: Any = dict(parse_qsl(raw, keep_blank_values=True))
     else:
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError:
-            raise Unreadable("the body is not JSON (or send a form)") from None
+        data = parse_json(raw, "the body (JSON, or send a form)")
     return validated(SmsIn, data)
 
 

@@ -94,8 +94,11 @@ def _file_size(photo: dict[str, Any]) -> int:
 
 def media_of(message: dict[str, Any]) -> tuple[MediaRef, ...]:
     """The largest size of a photo, or a voice note, by its file_id (fetched later)."""
-    photos = [p for p in message.get("photo") or [] if isinstance(p, dict)]
-    if photos and isinstance(message.get("photo"), list):
+    sizes = message.get("photo")
+    photos = (
+        [p for p in sizes if isinstance(p, dict)] if isinstance(sizes, list) else []
+    )
+    if photos:
         largest = max(photos, key=_file_size)
         return (MediaRef(kind="image", provider_ref=str(largest.get("file_id", ""))),)
     voice = message.get("voice")

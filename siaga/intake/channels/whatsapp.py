@@ -58,7 +58,7 @@ def _fix(message: dict[str, Any]) -> Fix | None:
         return None
     try:
         lat, lon = float(place["latitude"]), float(place["longitude"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat, lon) == (0, 0):
         return None

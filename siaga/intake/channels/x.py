@@ -92,7 +92,7 @@ def _tweet_fix(tweet: dict[str, Any]) -> Fix | None:
         return None
     try:
         lon, lat = float(point[0]), float(point[1])  # GeoJSON order
-    except (TypeError, ValueError, IndexError, KeyError):
+    except (TypeError, ValueError, IndexError, KeyError, OverflowError):
         return None
     if -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0, 0):
         return Fix(lat, lon, None, "x-geotag")
@@ -106,6 +106,8 @@ def _tweet_time(tweet: dict[str, Any]) -> datetime | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    # In UTC: PostgreSQL refuses offsets beyond ±15:59, an email date allows ±99:59.
+    moment = moment.astimezone(UTC)
     return moment if 2000 <= moment.year <= 2100 else None
 
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 from typing import Any
 
+import time_machine
 from django.test import Client, override_settings
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -208,15 +211,45 @@ def test_a_delivery_that_cannot_be_processed_is_kept_and_retried(
         raise RuntimeError("database hiccup")
 
     monkeypatch.setattr("siaga.intake.channels.common.record_contact", broken)
-    for _ in range(Delivery.MAX_ATTEMPTS - 1):
-        process_deliveries()
+    process_deliveries()
+    process_deliveries()  # backing off: not tried again yet
     delivery = Delivery.objects.get()
-    assert delivery.status == DeliveryStatus.RECEIVED and delivery.attempts == 4
+    assert delivery.status == DeliveryStatus.RECEIVED and delivery.attempts == 1
     assert "database hiccup" in delivery.error and not Contact.objects.exists()
     monkeypatch.undo()
 
-    assert process_deliveries() == 1
+    with time_machine.travel(timezone.now() + timedelta(seconds=31)):
+        assert process_deliveries() == 1
     assert Delivery.objects.get().status == DeliveryStatus.PROCESSED
+
+
+@WHATSAPP
+def test_a_delivery_that_keeps_failing_is_kept_as_failed_and_can_be_requeued(
+    db: None, monkeypatch: Any, admin_user: Any
+) -> None:
+    post_whatsapp(whatsapp_body(text_message()))
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("still broken")
+
+    monkeypatch.setattr("siaga.intake.channels.common.record_contact", broken)
+    for hours in range(Delivery.MAX_ATTEMPTS):
+        with time_machine.travel(timezone.now() + timedelta(hours=hours * 2)):
+            process_deliveries()
+    assert Delivery.objects.get().status == DeliveryStatus.FAILED
+    monkeypatch.undo()
+
+    client = Client()
+    client.force_login(admin_user)
+    client.post(
+        "/admin/intake/delivery/",
+        {
+            "action": "process_again",
+            "_selected_action": [Delivery.objects.get().pk],
+        },
+    )
+    assert Delivery.objects.get().status == DeliveryStatus.RECEIVED
+    assert process_deliveries() == 1
 
 
 @given(

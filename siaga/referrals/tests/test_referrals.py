@@ -18,7 +18,7 @@ from siaga.incidents.models import Incident, IncidentStatus
 from siaga.incidents.timeline import timeline
 from siaga.intake.actions import Fix
 from siaga.intake.models import Classification
-from siaga.lib.errors import InvalidInput
+from siaga.lib.errors import IllegalTransition, InvalidInput
 from siaga.ops.worker import time_out_referrals
 from siaga.referrals.actions import (
     accept_referral,
@@ -117,7 +117,7 @@ def test_a_phone_referral_needs_the_number_called(
 
 
 def partner(area: Area) -> ReferralPartner:
-    account = make_user(f"partner-{area.code}", Role.INTEGRATION)
+    account = make_user(f"partner-{area.code}", Role.REFERRAL_PARTNER)
     return ReferralPartner.objects.create(
         neighbour=area, base_url="http://127.0.0.1:9", account=account
     )
@@ -238,3 +238,78 @@ def test_the_board_shows_a_referral_nobody_acknowledged(
     board = page_client(supervisor).get("/papan/").text
 
     assert incident.number in board and "Tidak dikonfirmasi tepat waktu" in board
+
+
+def test_a_decline_does_not_undo_another_referral_that_was_accepted(
+    make_incident: MakeIncident, room_operator: User, kabupaten: Area
+) -> None:
+    tangsel = Area.objects.get(
+        kind=AreaKind.NEIGHBOUR, name__startswith="Kota Tangerang"
+    )
+    incident = make_incident(agencies=())
+    first = refer_incident(
+        incident, neighbour=kabupaten, method="phone", phone_number="1", actor=None
+    )
+    second = refer_incident(
+        incident, neighbour=tangsel, method="phone", phone_number="2", actor=None
+    )
+    answer_referral(second, status="accepted", actor=room_operator)
+
+    answer_referral(first, status="declined", reason="bukan kami", actor=room_operator)
+
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.REFERRED
+
+
+def test_the_answer_form_does_not_answer_a_neighbours_request(
+    room_operator: User, kabupaten: Area
+) -> None:
+    referral, _ = receive_referral(
+        partner(kabupaten), request_id="req-3", summary="x", raw="{}", actor=None
+    )
+
+    page_client(room_operator).post(
+        f"/rujukan/{referral.public_id}/jawab/", {"status": "accepted"}
+    )
+
+    referral.refresh_from_db()
+    assert referral.status == "acknowledged" and referral.incident is None
+
+
+def test_a_neighbours_request_is_answered_only_as_such(
+    room_operator: User, kabupaten: Area
+) -> None:
+    referral, _ = receive_referral(
+        partner(kabupaten), request_id="req-4", summary="x", raw="{}", actor=None
+    )
+    assert referral.contact is not None
+    client = page_client(room_operator)
+
+    pop = client.get(f"/konsol/?kontak={referral.contact.public_id}").text
+    client.post(
+        f"/konsol/kontak/{referral.contact.public_id}/", {"classification": "prank"}
+    )
+
+    assert "accept-referral" in pop and 'id="triage-form"' not in pop
+    referral.contact.refresh_from_db()
+    assert referral.contact.classification == Classification.UNCLASSIFIED
+    accept_referral(referral, actor=room_operator)
+    with pytest.raises(IllegalTransition):
+        accept_referral(referral, actor=room_operator)
+
+
+def test_cancelling_an_electronic_referral_withdraws_it(
+    make_incident: MakeIncident, room_operator: User, kabupaten: Area
+) -> None:
+    partner(kabupaten)
+    incident = make_incident(agencies=())
+    waiting = refer_incident(
+        incident, neighbour=kabupaten, method="electronic", actor=None
+    )
+
+    answer_referral(waiting, status="cancelled", actor=room_operator)
+
+    waiting.refresh_from_db()
+    incident.refresh_from_db()
+    assert waiting.delivery_due_at is None  # never sent: nothing to withdraw
+    assert incident.status == IncidentStatus.NEW
