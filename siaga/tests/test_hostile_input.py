@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -143,4 +144,5 @@ def test_an_x_date_with_an_absurd_offset_is_stored_in_utc() -> None:
         "user": {"id_str": "2"},
     }
     (found,) = x_messages({"for_user_id": "9", "tweet_create_events": [tweet]})
-    assert found.sent_at is not None and found.sent_at.utcoffset().total_seconds() == 0
+    assert found.sent_at is not None
+    assert found.sent_at.utcoffset() == timedelta(0)
