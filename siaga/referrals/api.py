@@ -7,7 +7,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
@@ -19,7 +20,13 @@ from siaga.incidents.models import Incident
 from siaga.lib.fields import Body, Code, LongText, ShortText, errors
 from siaga.referrals import conveyance
 from siaga.referrals.actions import accept_referral, decline_referral, refer_incident
-from siaga.referrals.models import Direction, Method, Referral, ReferralStatus
+from siaga.referrals.models import (
+    Direction,
+    Method,
+    Referral,
+    ReferralPartner,
+    ReferralStatus,
+)
 
 router = Router(tags=["referrals"])
 
@@ -184,6 +191,20 @@ STA_BODY = {
 }
 
 
+def partner_message(
+    request: HttpRequest,
+) -> tuple[ReferralPartner, dict[str, Any]] | HttpResponse:
+    """The calling partner and its message, or the answer that refuses them (403 for
+    an account that is no partner, the STA-024 400 for an unreadable message)."""
+    partner = conveyance.partner_of(api_user(request, Can.EXCHANGE_REFERRALS))
+    if partner is None:
+        raise PermissionDenied("not a referral partner")
+    try:
+        return partner, conveyance.read_message(request)
+    except EidoError as error:
+        return conveyance.answer("", 400, str(error), 400)
+
+
 @router.post(
     "/eido/requests",
     response={200: StaAnswer, 400: StaAnswer, 404: StaAnswer, **errors(403, 413)},
@@ -191,16 +212,10 @@ STA_BODY = {
     openapi_extra={"requestBody": STA_BODY},
 )
 def eido_request(request: HttpRequest) -> HttpResponse:
-    partner = conveyance.partner_of(api_user(request, Can.EXCHANGE_REFERRALS))
-    if partner is None:
-        return JsonResponse(
-            {"error": {"code": "forbidden", "message": "not a referral partner"}},
-            status=403,
-        )
-    try:
-        message = conveyance.read_message(request)
-    except EidoError as error:
-        return conveyance.answer("", 400, str(error), 400)
+    found = partner_message(request)
+    if isinstance(found, HttpResponse):
+        return found
+    partner, message = found
     if any(isinstance(message.get(key), dict) for key in conveyance.CANCEL):
         return conveyance.take_cancel(partner, message)
     if any(isinstance(message.get(key), dict) for key in conveyance.AWARENESS):
@@ -215,14 +230,8 @@ def eido_request(request: HttpRequest) -> HttpResponse:
     openapi_extra={"requestBody": STA_BODY},
 )
 def eido_response(request: HttpRequest) -> HttpResponse:
-    partner = conveyance.partner_of(api_user(request, Can.EXCHANGE_REFERRALS))
-    if partner is None:
-        return JsonResponse(
-            {"error": {"code": "forbidden", "message": "not a referral partner"}},
-            status=403,
-        )
-    try:
-        message = conveyance.read_message(request)
-    except EidoError as error:
-        return conveyance.answer("", 400, str(error), 400)
+    found = partner_message(request)
+    if isinstance(found, HttpResponse):
+        return found
+    partner, message = found
     return conveyance.take_response(partner, message)
