@@ -271,6 +271,7 @@ INSTALLED_APPS = [
     "siaga.dispatching",
     "siaga.referrals",
     "siaga.alerts",
+    "siaga.units",
     "siaga.ops",
     "siaga.board",
 ]

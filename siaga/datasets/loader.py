@@ -53,6 +53,7 @@ def load_dataset(data: dict[str, Any], *, actor: User | None) -> Counter[str]:
     _landmarks(created, data["landmarks"])
     agencies = _agencies(created, data["agencies"])
     _categories(created, data["categories"], agencies)
+    _stations(created, data.get("stations", []), agencies)
     return created
 
 
@@ -159,3 +160,33 @@ def _categories(
         _create(
             created, category, default_agencies=[agencies[c] for c in item["agencies"]]
         )
+
+
+def _stations(
+    created: Counter[str], items: list[dict[str, Any]], agencies: dict[str, Agency]
+) -> None:
+    """Posts and their units; a unit is matched by call sign, a post by agency and
+    name. Positions are approximate, like the rest of the data set."""
+    from siaga.units.models import Station, Unit
+
+    for item in items:
+        agency = agencies[item["agency"]]
+        station = Station.objects.filter(agency=agency, name=item["name"]).first()
+        if station is None:
+            station = Station(
+                agency=agency, name=item["name"], lat=item["lat"], lon=item["lon"]
+            )
+            _create(created, station)
+        for unit in item["units"]:
+            if Unit.objects.filter(call_sign=unit["call_sign"]).exists():
+                continue
+            _create(
+                created,
+                Unit(
+                    agency=agency,
+                    station=station,
+                    lat=station.lat,
+                    lon=station.lon,
+                    **unit,
+                ),
+            )

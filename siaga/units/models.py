@@ -1,0 +1,132 @@
+"""The units agencies answer with (ambulances, fire engines, rescue teams, patrol cars,
+tree crews, tow trucks) and the posts they stand at."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from siaga.lib.geo import lat_lon_constraint
+
+
+class UnitKind(models.TextChoices):
+    AMBULANCE = "ambulance", _("Ambulans")
+    FIRE_ENGINE = "fire_engine", _("Mobil pemadam")
+    WATER_TANKER = "water_tanker", _("Mobil tangki air")
+    RESCUE = "rescue", _("Tim penyelamat")
+    WATER_RESCUE = "water_rescue", _("Perahu / tim SAR air")
+    PATROL = "patrol", _("Mobil patroli")
+    TREE_CREW = "tree_crew", _("Tim pohon")
+    TOW_TRUCK = "tow_truck", _("Mobil derek")
+    ROAD_CREW = "road_crew", _("Tim perbaikan jalan")
+
+
+class UnitStatus(models.TextChoices):
+    AVAILABLE = "available", _("Siaga")
+    ASSIGNED = "assigned", _("Ditugaskan")
+    EN_ROUTE = "en_route", _("Menuju lokasi")
+    ON_SCENE = "on_scene", _("Di lokasi")
+    TRANSPORTING = "transporting", _("Mengantar pasien")
+    AT_HOSPITAL = "at_hospital", _("Di rumah sakit")
+    OUT_OF_SERVICE = "out_of_service", _("Tidak beroperasi")
+
+
+U = UnitStatus
+# The one map of legal moves; back to AVAILABLE ends a unit's part in an incident.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    U.AVAILABLE: frozenset({U.ASSIGNED, U.OUT_OF_SERVICE}),
+    U.ASSIGNED: frozenset({U.EN_ROUTE, U.AVAILABLE, U.OUT_OF_SERVICE}),
+    U.EN_ROUTE: frozenset({U.ON_SCENE, U.AVAILABLE}),
+    U.ON_SCENE: frozenset({U.TRANSPORTING, U.AVAILABLE}),
+    U.TRANSPORTING: frozenset({U.AT_HOSPITAL, U.AVAILABLE}),
+    U.AT_HOSPITAL: frozenset({U.AVAILABLE}),
+    U.OUT_OF_SERVICE: frozenset({U.AVAILABLE}),
+}
+COMMITTED = frozenset(
+    {U.ASSIGNED, U.EN_ROUTE, U.ON_SCENE, U.TRANSPORTING, U.AT_HOSPITAL}
+)
+
+
+class Station(models.Model):
+    """A post units stand at: a fire station, a PSC 119 base, a police post."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="stations",
+        verbose_name=_("OPD"),
+    )
+    name = models.CharField(_("nama"), max_length=160)
+    lat = models.FloatField(_("lintang"))
+    lon = models.FloatField(_("bujur"))
+    is_approximate = models.BooleanField(_("lokasi perkiraan"), default=True)
+
+    class Meta:
+        verbose_name = _("pos")
+        verbose_name_plural = _("pos")
+        ordering = ["agency__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="one_station_name"),
+            lat_lon_constraint("station_lat_lon"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def available(self) -> UnitQuerySet:
+        return self.filter(status=UnitStatus.AVAILABLE, is_active=True)
+
+
+class Unit(models.Model):
+    """One vehicle or team with its call sign. `status` changes only by conditional
+    updates, so a unit is never assigned twice at once."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("OPD"),
+    )
+    station = models.ForeignKey(
+        Station,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("pos"),
+    )
+    call_sign = models.CharField(_("tanda panggil"), max_length=40, unique=True)
+    kind = models.CharField(_("jenis"), max_length=16, choices=UnitKind.choices)
+    capabilities = models.CharField(
+        _("kemampuan"), max_length=300, blank=True, help_text=_("Pisahkan dengan koma.")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=UnitStatus.choices, default=U.AVAILABLE
+    )
+    status_since = models.DateTimeField(_("status sejak"), default=timezone.now)
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("insiden"),
+    )
+    lat = models.FloatField(_("lintang terakhir"), null=True, blank=True)
+    lon = models.FloatField(_("bujur terakhir"), null=True, blank=True)
+    position_at = models.DateTimeField(_("posisi pada"), null=True, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("unit")
+        ordering = ["agency__code", "call_sign"]
+        constraints = [lat_lon_constraint("unit_lat_lon")]
+
+    def __str__(self) -> str:
+        return self.call_sign
