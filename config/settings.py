@@ -192,6 +192,10 @@ SIAGA_GEOCODER_URL = env("SIAGA_GEOCODER_URL")
 SIAGA_GEOCODER_TIMEOUT = env_int("SIAGA_GEOCODER_TIMEOUT", 2)
 # Minutes a neighbouring centre has to acknowledge a referral before it escalates.
 SIAGA_REFERRAL_ACK_MINUTES = env_int("SIAGA_REFERRAL_ACK_MINUTES", 5)
+# Vehicle positions: seconds after which a unit's last fix is shown as stale, and days
+# the fixes are kept.
+SIAGA_AVL_STALE_SECONDS = env_int("SIAGA_AVL_STALE_SECONDS", 120)
+SIAGA_AVL_RETENTION_DAYS = env_int("SIAGA_AVL_RETENTION_DAYS", 30)
 # CAP <sender> of public alerts (no spaces, commas, "<" or "&") and its <senderName>.
 SIAGA_CAP_SENDER = env("SIAGA_CAP_SENDER", "112@tangerangkota.go.id")
 SIAGA_CAP_SENDER_NAME = env("SIAGA_CAP_SENDER_NAME", "Tangerang Siaga 112")

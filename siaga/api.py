@@ -155,6 +155,7 @@ def _register_routers() -> None:
     from siaga.intake.channels.x import router as x
     from siaga.intake.hooks import router as hooks
     from siaga.referrals.api import router as referrals
+    from siaga.units.api import router as units
 
     api.add_router("/api/v1", incidents)
     api.add_router("/api/v1", dispatching)
@@ -162,6 +163,7 @@ def _register_routers() -> None:
     api.add_router("/api/v1", app)
     api.add_router("/api/v1", referrals)
     api.add_router("/api/v1", alerts)
+    api.add_router("/api/v1", units)
     api.add_router("/hooks", hooks)
     api.add_router("/hooks", sms)
     api.add_router("/hooks", aml)

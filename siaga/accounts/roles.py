@@ -34,6 +34,7 @@ class Can(StrEnum):
     VIEW_REFERENCE = "view_reference"
     ISSUE_ALERTS = "issue_alerts"
     EXCHANGE_REFERRALS = "exchange_referrals"
+    REPORT_POSITIONS = "report_positions"
     ADMINISTER = "administer"
 
 
@@ -53,8 +54,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.CALL_TAKER: CALL_FLOOR,
     Role.ROOM_OPERATOR: CALL_FLOOR,
     # Sees only incidents dispatched to its own agency (IncidentQuerySet.visible_to).
+    # Their own agency's units only (units.api checks the agency).
     Role.AGENCY_OPERATOR: frozenset(
-        {Can.VIEW_INCIDENTS, Can.RESPOND_TO_DISPATCH, Can.VIEW_REFERENCE}
+        {
+            Can.VIEW_INCIDENTS,
+            Can.RESPOND_TO_DISPATCH,
+            Can.VIEW_REFERENCE,
+            Can.REPORT_POSITIONS,
+        }
     ),
     Role.SUPERVISOR: CALL_FLOOR
     | {Can.VIEW_EVENT_LOG, Can.VIEW_BOARD, Can.ISSUE_ALERTS},
@@ -62,6 +69,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     # A big screen in the theatre room: reads incidents, never callers' personal data.
     Role.WALLBOARD: frozenset({Can.VIEW_INCIDENTS, Can.VIEW_BOARD, Can.VIEW_REFERENCE}),
     # Submits what residents send (and reads the category list); sees nothing else.
-    Role.INTEGRATION: frozenset({Can.SUBMIT_REPORTS, Can.VIEW_REFERENCE}),
+    Role.INTEGRATION: frozenset(
+        {Can.SUBMIT_REPORTS, Can.VIEW_REFERENCE, Can.REPORT_POSITIONS}
+    ),
     Role.REFERRAL_PARTNER: frozenset({Can.EXCHANGE_REFERRALS}),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from django.db import close_old_connections
@@ -22,6 +23,7 @@ from siaga.lib.wake import wait_for_work
 from siaga.referrals.actions import time_out_referral
 from siaga.referrals.conveyance import deliver
 from siaga.referrals.models import Referral
+from siaga.units.actions import prune_unit_positions
 
 log = logging.getLogger("siaga.worker")
 
@@ -59,6 +61,19 @@ def fetch_waiting_media() -> int:
     return sum(fetch_media(media) for media in media_due())
 
 
+_last_prune = 0.0
+PRUNE_EVERY_SECONDS = 3600
+
+
+def prune_old_positions() -> int:
+    """Vehicle fixes past their retention, at most once an hour per worker."""
+    global _last_prune
+    if time.monotonic() - _last_prune < PRUNE_EVERY_SECONDS and _last_prune:
+        return 0
+    _last_prune = time.monotonic()
+    return prune_unit_positions()
+
+
 TASKS: list[Callable[[], int]] = [
     process_deliveries,
     escalate_overdue_dispatches,
@@ -66,6 +81,7 @@ TASKS: list[Callable[[], int]] = [
     fetch_waiting_media,
     time_out_referrals,
     deliver_referrals,
+    prune_old_positions,
 ]
 
 

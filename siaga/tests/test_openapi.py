@@ -27,6 +27,8 @@ EXPECTED = {
     ("get", "/api/v1/contacts/{contact_id}"),
     ("patch", "/api/v1/contacts/{contact_id}"),
     ("post", "/api/v1/reports"),
+    ("get", "/api/v1/units"),
+    ("post", "/api/v1/units/{call_sign}/positions"),
     ("get", "/api/v1/incidents/{number}/eido"),
     ("post", "/api/v1/incidents/{number}/referrals"),
     ("get", "/api/v1/referrals"),

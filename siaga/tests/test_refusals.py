@@ -81,6 +81,13 @@ MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
         FLOOR,
     ),
     ("get", "/api/v1/referrals", None, FLOOR),
+    ("get", "/api/v1/units", None, PEOPLE),
+    (
+        "post",
+        "/api/v1/units/{call_sign}/positions",
+        {"positions": [{"lat": -6.18, "lon": 106.63}]},
+        {Role.AGENCY_OPERATOR, Role.INTEGRATION, Role.ADMIN},
+    ),
     ("post", "/api/v1/referrals/{referral_id}/accept", None, FLOOR),
     (
         "post",
@@ -166,6 +173,7 @@ def test_each_role_is_refused_what_it_may_not_do(
         contact_id=contact.public_id,
         referral_id=referral.public_id,
         identifier=alert.identifier,
+        call_sign="DAMKAR-01",
     )
 
     status = call(api_client(user), method, url, body)
@@ -186,6 +194,7 @@ def test_anonymous_callers_get_401(
         contact_id="x",
         referral_id="x",
         identifier="TNG-ALERT-20261204-0001",
+        call_sign="DAMKAR-01",
     )
     if (method, path) in PUBLIC:
         pytest.skip("public by design")

@@ -67,6 +67,7 @@ def known_ids(make_incident: Callable[..., Incident]) -> dict[str, str]:
         "agency": "DAMKAR",
         "contact_id": str(contact.public_id),
         "referral_id": str(incoming_referral().public_id),
+        "call_sign": "DAMKAR-01",
         "identifier": make_alert().identifier,
     }
 

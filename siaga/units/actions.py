@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from siaga.accounts.models import User
@@ -12,7 +18,7 @@ from siaga.dispatching.models import Dispatch, DispatchStatus
 from siaga.events.log import append_event
 from siaga.incidents.models import Incident
 from siaga.lib.errors import Conflict, IllegalTransition, InvalidInput
-from siaga.units.models import ALLOWED_TRANSITIONS, Unit, UnitStatus
+from siaga.units.models import ALLOWED_TRANSITIONS, Unit, UnitPosition, UnitStatus
 
 U = UnitStatus
 # A unit's status carries its agency's dispatch along (and so the incident).
@@ -102,3 +108,52 @@ def _carry_dispatch(
         )
     if status in DISPATCH_MOVES[dispatch.status]:
         respond_to_dispatch(dispatch, status=status, actor=actor)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One position report from a tracker or a crew's phone."""
+
+    lat: float
+    lon: float
+    at: datetime
+    accuracy_m: int | None = None
+    speed_kmh: float | None = None
+    heading: int | None = None
+
+
+FUTURE_SLACK = timedelta(minutes=2)  # trackers' clocks drift a little
+
+
+@transaction.atomic
+def record_positions(unit: Unit, fixes: Sequence[Fix], *, source: str) -> int:
+    """Keep a batch of fixes and move the unit to the newest one.
+
+    Telemetry, not a change anyone decided: the fixes go to their own compact table
+    and no event is logged per fix. A fix from the future (beyond a small clock drift)
+    or older than the retention refuses the whole batch, so a tracker learns at once.
+    """
+    now = timezone.now()
+    oldest = now - timedelta(days=settings.SIAGA_AVL_RETENTION_DAYS)
+    for number, fix in enumerate(fixes):
+        if fix.at > now + FUTURE_SLACK:
+            raise InvalidInput(f"positions.{number}.at is in the future", field="at")
+        if fix.at < oldest:
+            raise InvalidInput(f"positions.{number}.at is too old to keep", field="at")
+    UnitPosition.objects.bulk_create(
+        UnitPosition(unit=unit, source=source[:16], **asdict(fix)) for fix in fixes
+    )
+    newest = max(fixes, key=lambda fix: fix.at, default=None)
+    if newest is not None:
+        later = Q(position_at__isnull=True) | Q(position_at__lt=newest.at)
+        Unit.objects.filter(later, pk=unit.pk).update(
+            lat=newest.lat, lon=newest.lon, position_at=newest.at
+        )
+    return len(fixes)
+
+
+def prune_unit_positions() -> int:
+    """Drop fixes older than the retention (the worker's housekeeping)."""
+    cutoff = timezone.now() - timedelta(days=settings.SIAGA_AVL_RETENTION_DAYS)
+    deleted, _ = UnitPosition.objects.filter(at__lt=cutoff).delete()
+    return deleted

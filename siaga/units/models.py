@@ -3,6 +3,9 @@ tree crews, tow trucks) and the posts they stand at."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,3 +133,37 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.call_sign
+
+    def is_position_stale(self, now: datetime | None = None) -> bool:
+        """No fix, or none within `SIAGA_AVL_STALE_SECONDS`: the map shows it greyed."""
+        if self.position_at is None:
+            return True
+        age = (now or timezone.now()) - self.position_at
+        return age.total_seconds() > settings.SIAGA_AVL_STALE_SECONDS
+
+
+class UnitPosition(models.Model):
+    """One position fix of a unit: kept compactly (a narrow table, pruned after
+    `SIAGA_AVL_RETENTION_DAYS`), never in the event log."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="positions", verbose_name=_("unit")
+    )
+    at = models.DateTimeField(_("waktu fix"))
+    lat = models.FloatField(_("lintang"))
+    lon = models.FloatField(_("bujur"))
+    accuracy_m = models.PositiveIntegerField(_("akurasi (m)"), null=True, blank=True)
+    speed_kmh = models.FloatField(_("kecepatan (km/jam)"), null=True, blank=True)
+    heading = models.PositiveSmallIntegerField(
+        _("arah (derajat)"), null=True, blank=True
+    )
+    source = models.CharField(_("sumber"), max_length=16)
+
+    class Meta:
+        verbose_name = _("posisi unit")
+        verbose_name_plural = _("posisi unit")
+        indexes = [models.Index(fields=["unit", "at"], name="unit_position_idx")]
+        constraints = [lat_lon_constraint("unit_position_lat_lon")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.at:%H:%M:%S}"

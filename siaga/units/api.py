@@ -1,0 +1,111 @@
+"""The units API: positions from trackers and crews' phones, and the units list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from siaga.accounts.access import api_user
+from siaga.accounts.models import User
+from siaga.accounts.roles import Can
+from siaga.lib.fields import Body, Latitude, Longitude, Metres, Moment, errors
+from siaga.units.actions import Fix, record_positions
+from siaga.units.models import Unit
+
+router = Router(tags=["units"])
+
+
+class PositionIn(Body):
+    lat: Latitude
+    lon: Longitude
+    at: Moment | None = Field(None, description="when the fix was taken (default: now)")
+    accuracy_m: Metres | None = None
+    speed_kmh: float | None = Field(None, ge=0, le=400, allow_inf_nan=False)
+    heading: int | None = Field(None, ge=0, le=359)
+
+
+class PositionsIn(Body):
+    positions: list[PositionIn] = Field(min_length=1, max_length=500)
+
+
+class PositionsOut(Schema):
+    accepted: int
+
+
+class UnitOut(Schema):
+    call_sign: str
+    agency: str
+    kind: str
+    status: str
+    status_since: datetime
+    incident: str | None
+    lat: float | None
+    lon: float | None
+    position_at: datetime | None
+    is_position_stale: bool
+
+
+def units_for(user: User) -> Any:
+    units = Unit.objects.filter(is_active=True).select_related("agency", "incident")
+    if user.is_agency_operator:
+        return units.filter(agency=user.agency)
+    return units
+
+
+def unit_out(unit: Unit) -> dict[str, Any]:
+    return {
+        "call_sign": unit.call_sign,
+        "agency": unit.agency.code,
+        "kind": unit.kind,
+        "status": unit.status,
+        "status_since": unit.status_since,
+        "incident": unit.incident.number if unit.incident else None,
+        "lat": unit.lat,
+        "lon": unit.lon,
+        "position_at": unit.position_at,
+        "is_position_stale": unit.is_position_stale(),
+    }
+
+
+@router.get(
+    "/units",
+    response={200: list[UnitOut], **errors(403)},
+    summary="Units with their status and last position (an agency: its own)",
+)
+def list_units(request: HttpRequest) -> list[dict[str, Any]]:
+    user = api_user(request, Can.VIEW_INCIDENTS)
+    return [unit_out(unit) for unit in units_for(user)]
+
+
+@router.post(
+    "/units/{call_sign}/positions",
+    response={202: PositionsOut, **errors(403, 404, 413, 422)},
+    summary="Position fixes of a unit (a batch of up to 500)",
+)
+def post_positions(
+    request: HttpRequest, call_sign: str, payload: PositionsIn
+) -> Status[dict[str, int]]:
+    user = api_user(request, Can.REPORT_POSITIONS)
+    unit = get_object_or_404(
+        units_for(user) if user.is_agency_operator else Unit.objects,
+        call_sign=call_sign,
+    )
+    now = timezone.now()
+    fixes = [
+        Fix(
+            lat=p.lat,
+            lon=p.lon,
+            at=p.at or now,
+            accuracy_m=p.accuracy_m,
+            speed_kmh=p.speed_kmh,
+            heading=p.heading,
+        )
+        for p in payload.positions
+    ]
+    accepted = record_positions(unit, fixes, source="http")
+    return Status(202, {"accepted": accepted})
