@@ -196,6 +196,13 @@ SIAGA_REFERRAL_ACK_MINUTES = env_int("SIAGA_REFERRAL_ACK_MINUTES", 5)
 # the fixes are kept.
 SIAGA_AVL_STALE_SECONDS = env_int("SIAGA_AVL_STALE_SECONDS", 120)
 SIAGA_AVL_RETENTION_DAYS = env_int("SIAGA_AVL_RETENTION_DAYS", 30)
+# The MQTT broker GPS trackers publish to (`siaga avl-mqtt`), and the topic prefix:
+# <prefix>/<call sign>/position.
+SIAGA_MQTT_HOST = env("SIAGA_MQTT_HOST", "127.0.0.1")
+SIAGA_MQTT_PORT = env_int("SIAGA_MQTT_PORT", 1883)
+SIAGA_MQTT_USERNAME = env("SIAGA_MQTT_USERNAME")
+SIAGA_MQTT_PASSWORD = env("SIAGA_MQTT_PASSWORD")
+SIAGA_MQTT_TOPIC_PREFIX = env("SIAGA_MQTT_TOPIC_PREFIX", "siaga/units")
 # CAP <sender> of public alerts (no spaces, commas, "<" or "&") and its <senderName>.
 SIAGA_CAP_SENDER = env("SIAGA_CAP_SENDER", "112@tangerangkota.go.id")
 SIAGA_CAP_SENDER_NAME = env("SIAGA_CAP_SENDER_NAME", "Tangerang Siaga 112")
