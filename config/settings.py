@@ -40,6 +40,16 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+def env_float(name: str, default: float) -> float:
+    value = env(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def env_int(name: str, default: int) -> int:
     value = env(name, "").strip()
     if not value:
@@ -196,6 +206,8 @@ SIAGA_REFERRAL_ACK_MINUTES = env_int("SIAGA_REFERRAL_ACK_MINUTES", 5)
 # the fixes are kept.
 SIAGA_AVL_STALE_SECONDS = env_int("SIAGA_AVL_STALE_SECONDS", 120)
 SIAGA_AVL_RETENTION_DAYS = env_int("SIAGA_AVL_RETENTION_DAYS", 30)
+# Road distance ÷ straight-line distance, for estimated arrival times of units.
+SIAGA_ROAD_FACTOR = env_float("SIAGA_ROAD_FACTOR", 1.4)
 # The MQTT broker GPS trackers publish to (`siaga avl-mqtt`), and the topic prefix:
 # <prefix>/<call sign>/position.
 SIAGA_MQTT_HOST = env("SIAGA_MQTT_HOST", "127.0.0.1")

@@ -54,6 +54,7 @@ def load_dataset(data: dict[str, Any], *, actor: User | None) -> Counter[str]:
     agencies = _agencies(created, data["agencies"])
     _categories(created, data["categories"], agencies)
     _stations(created, data.get("stations", []), agencies)
+    _run_cards(created, data.get("run_cards", {}))
     return created
 
 
@@ -190,3 +191,16 @@ def _stations(
                     **unit,
                 ),
             )
+
+
+def _run_cards(created: Counter[str], cards: dict[str, str]) -> None:
+    """The unit kinds each category needs, by category code."""
+    from siaga.units.models import RunCard
+
+    for code, kinds in cards.items():
+        category = Category.objects.filter(code=code).first()
+        if (
+            category is not None
+            and not RunCard.objects.filter(category=category).exists()
+        ):
+            _create(created, RunCard(category=category, unit_kinds=kinds))

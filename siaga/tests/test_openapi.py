@@ -29,6 +29,8 @@ EXPECTED = {
     ("post", "/api/v1/reports"),
     ("get", "/api/v1/units"),
     ("post", "/api/v1/units/{call_sign}/positions"),
+    ("get", "/api/v1/incidents/{number}/recommendations"),
+    ("post", "/api/v1/units/{call_sign}/assign"),
     ("get", "/api/v1/incidents/{number}/eido"),
     ("post", "/api/v1/incidents/{number}/referrals"),
     ("get", "/api/v1/referrals"),

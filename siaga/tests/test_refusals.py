@@ -83,6 +83,13 @@ MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
     ("get", "/api/v1/referrals", None, FLOOR),
     ("get", "/api/v1/units", None, PEOPLE),
     (
+        "get",
+        "/api/v1/incidents/{number}/recommendations",
+        None,
+        FLOOR | {Role.AGENCY_OPERATOR},
+    ),
+    ("post", "/api/v1/units/{call_sign}/assign", {"incident": "{number}"}, AGENCY),
+    (
         "post",
         "/api/v1/units/{call_sign}/positions",
         {"positions": [{"lat": -6.18, "lon": 106.63}]},
@@ -176,6 +183,8 @@ def test_each_role_is_refused_what_it_may_not_do(
         call_sign="DAMKAR-01",
     )
 
+    if isinstance(body, dict) and body.get("incident") == "{number}":
+        body = body | {"incident": incident.number}
     status = call(api_client(user), method, url, body)
 
     if role in allowed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,9 +14,11 @@ from ninja import Field, Router, Schema, Status
 from siaga.accounts.access import api_user
 from siaga.accounts.models import User
 from siaga.accounts.roles import Can
-from siaga.lib.fields import Body, Latitude, Longitude, Metres, Moment, errors
-from siaga.units.actions import Fix, record_positions
+from siaga.incidents.models import Incident
+from siaga.lib.fields import Body, Code, Latitude, Longitude, Metres, Moment, errors
+from siaga.units.actions import Fix, assign_unit, record_positions
 from siaga.units.models import Unit
+from siaga.units.recommend import recommend
 
 router = Router(tags=["units"])
 
@@ -109,3 +112,52 @@ def post_positions(
     ]
     accepted = record_positions(unit, fixes, source="http")
     return Status(202, {"accepted": accepted})
+
+
+class RecommendationOut(Schema):
+    call_sign: str
+    agency: str
+    kind: str
+    distance_m: int
+    eta_seconds: int
+
+
+class AssignIn(Body):
+    incident: Code = Field(description="the incident number")
+
+
+@router.get(
+    "/incidents/{number}/recommendations",
+    response={200: list[RecommendationOut], **errors(403, 404)},
+    summary="Available units of the dispatched agencies, nearest by arrival first",
+)
+def recommendations(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    user = api_user(request, Can.VIEW_INCIDENTS)
+    incident = get_object_or_404(Incident.objects.visible_to(user), number=number)
+    if not (user.can(Can.DISPATCH) or user.is_agency_operator):
+        raise PermissionDenied("your role may not send units")
+    own = user.agency_id if user.is_agency_operator else None
+    return [
+        {
+            "call_sign": r.unit.call_sign,
+            "agency": r.unit.agency.code,
+            "kind": r.unit.kind,
+            "distance_m": r.distance_m,
+            "eta_seconds": r.eta_seconds,
+        }
+        for r in recommend(incident, own)
+    ]
+
+
+@router.post(
+    "/units/{call_sign}/assign",
+    response={200: UnitOut, **errors(403, 404, 409, 422)},
+    summary="Send a unit to an incident its agency was dispatched to (one wins)",
+)
+def assign(request: HttpRequest, call_sign: str, payload: AssignIn) -> dict[str, Any]:
+    user = api_user(request, Can.RESPOND_TO_DISPATCH)
+    unit = get_object_or_404(units_for(user), call_sign=call_sign)
+    incident = get_object_or_404(
+        Incident.objects.visible_to(user), number=payload.incident
+    )
+    return unit_out(assign_unit(unit, incident=incident, actor=user))

@@ -167,3 +167,28 @@ class UnitPosition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.at:%H:%M:%S}"
+
+
+class RunCard(models.Model):
+    """Which unit kinds a category needs (a fire: engines and a tanker; a fallen tree:
+    a tree crew and a tow truck). Recommendations offer only these kinds."""
+
+    category = models.OneToOneField(
+        "incidents.Category",
+        on_delete=models.CASCADE,
+        related_name="run_card",
+        verbose_name=_("kategori"),
+    )
+    unit_kinds = models.CharField(
+        _("jenis unit"), max_length=300, help_text=_("Pisahkan dengan koma.")
+    )
+
+    class Meta:
+        verbose_name = _("kartu penugasan")
+        verbose_name_plural = _("kartu penugasan")
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.unit_kinds}"
+
+    def kinds(self) -> frozenset[str]:
+        return frozenset(k.strip() for k in self.unit_kinds.split(",") if k.strip())
