@@ -42,7 +42,10 @@ def fixes_of(payload: bytes) -> list[Fix]:
     except ActionError as error:
         raise ValueError(error.message) from None
     if isinstance(data, dict) and isinstance(data.get("at"), int | float):
-        moment = unix_moment(int(data["at"]))
+        try:
+            moment = unix_moment(int(data["at"]))
+        except (OverflowError, ValueError):  # 1e999, NaN
+            moment = None
         if moment is None:
             raise ValueError("at is not a sane unix time")
         data = data | {"at": moment.isoformat()}

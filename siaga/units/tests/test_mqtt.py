@@ -36,6 +36,7 @@ def test_the_topic_names_the_unit() -> None:
         b"9" * 5000,
         b'{"lat": 91, "lon": 106}',
         b'{"lat": -6.1, "lon": 106.6, "at": 99999999999999}',
+        b'{"lat": -6.1, "lon": 106.6, "at": 1e999}',
         b'{"positions": []}',
         b"[1, 2]",
     ],
