@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from siaga.intake.actions.deliveries import record_media_result
 from siaga.intake.actions.outbox import record_send_result
 from siaga.intake.models import Channel, Media, MediaStatus, OutboundMessage
 from siaga.lib.http import ProviderError, get_bytes, get_json, post_json
+from siaga.lib.leases import claim
 
 
 def _need(value: str, name: str) -> str:
@@ -127,22 +127,9 @@ SENDERS: dict[str, Callable[[OutboundMessage], str]] = {
 }
 
 
-LEASE = timedelta(minutes=2)
-
-
-def claim(row: OutboundMessage | Media) -> bool:
-    """Take a due row for this worker by pushing its next attempt past the lease; a
-    second worker's conditional update then matches nothing (no double send)."""
-    return bool(
-        type(row)
-        .objects.filter(pk=row.pk, next_attempt_at=row.next_attempt_at)
-        .update(next_attempt_at=timezone.now() + LEASE)
-    )
-
-
 def send_outbound(message: OutboundMessage) -> bool:
     """Try one queued message once; the action records the outcome. True if sent."""
-    if not claim(message):
+    if not claim(message, "next_attempt_at"):
         return False
     sender = SENDERS.get(message.channel)
     try:
@@ -218,7 +205,7 @@ FETCHERS: dict[str, Callable[[Media], tuple[bytes, str]]] = {
 
 def fetch_media(media: Media) -> bool:
     """Try to download one waiting media item once. True if stored."""
-    if not claim(media):
+    if not claim(media, "next_attempt_at"):
         return False
     fetcher = FETCHERS.get(media.contact.channel)
     try:

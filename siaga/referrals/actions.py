@@ -19,6 +19,7 @@ from siaga.events.log import append_event, snapshot
 from siaga.incidents.actions import Place, move_incident, open_incident
 from siaga.incidents.models import Category, Incident, IncidentStatus
 from siaga.intake.actions import Fix, classify_contact, record_contact
+from siaga.intake.actions.outbox import retry_delay
 from siaga.intake.models import Channel, Classification
 from siaga.lib.errors import IllegalTransition, InvalidInput
 from siaga.referrals.models import (
@@ -300,8 +301,9 @@ def record_delivery(
         referral.delivery_due_at, referral.delivery_error = None, error[:2000]
         _log(referral, "delivery_failed", None, error=error[:500])
     else:
-        delay = min(30 * 2 ** (referral.delivery_attempts - 1), 3600)
-        referral.delivery_due_at = timezone.now() + timedelta(seconds=delay)
+        referral.delivery_due_at = timezone.now() + retry_delay(
+            referral.delivery_attempts
+        )
         referral.delivery_error = error[:2000]
     referral.save(
         update_fields=["delivery_attempts", "delivery_due_at", "delivery_error"]

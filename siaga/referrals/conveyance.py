@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 
 from siaga.accounts.models import User
 from siaga.incidents.eido import (
@@ -30,6 +28,7 @@ from siaga.intake.actions import Fix
 from siaga.lib.errors import Unreadable
 from siaga.lib.fields import parse_json
 from siaga.lib.http import ProviderError, post_json
+from siaga.lib.leases import claim
 from siaga.referrals.actions import (
     answer_referral,
     receive_referral,
@@ -180,23 +179,10 @@ def _next(referral: Referral) -> frozenset[str]:
     return ALLOWED_TRANSITIONS[referral.status]
 
 
-LEASE = timedelta(minutes=2)
-
-
-def claim(referral: Referral) -> bool:
-    """Take a due delivery for this worker (a second worker's update then matches
-    nothing), as the outbox does."""
-    return bool(
-        Referral.objects.filter(
-            pk=referral.pk, delivery_due_at=referral.delivery_due_at
-        ).update(delivery_due_at=timezone.now() + LEASE)
-    )
-
-
 def deliver(referral: Referral) -> bool:
     """One try at what a partner is owed: our request (or its withdrawal), or our
     answer to theirs."""
-    if not claim(referral):
+    if not claim(referral, "delivery_due_at"):
         return False
     partner = ReferralPartner.objects.filter(neighbour=referral.neighbour).first()
     try:
