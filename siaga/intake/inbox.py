@@ -3,7 +3,6 @@ by sender; one conversation with its proposals, the triage form and the reply bo
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from siaga.accounts.access import require
+from siaga.accounts.access import by_public_id, require
 from siaga.accounts.roles import Can
 from siaga.intake.actions.outbox import can_reply, queue_message, retry_outbound
 from siaga.intake.forms import TriageForm
@@ -173,13 +172,8 @@ def reply(request: HttpRequest, contact_id: str) -> HttpResponse:
 @require_POST
 def retry(request: HttpRequest, message_id: str) -> HttpResponse:
     user = require(request.user, Can.WRITE_CONTACTS)
-    message = (
-        OutboundMessage.objects.select_related("contact")
-        .filter(public_id=get_uuid(message_id))
-        .first()
-    )
-    if message is None:
-        raise Http404("no such message")
+    rows = OutboundMessage.objects.select_related("contact")
+    message = by_public_id(rows, message_id, "message")
     try:
         retry_outbound(message, actor=user)
     except ActionError as error:
@@ -191,10 +185,10 @@ def retry(request: HttpRequest, message_id: str) -> HttpResponse:
 def media(request: HttpRequest, media_id: str) -> HttpResponse:
     """A resident's photo or voice note, for the floor only; never rendered as HTML."""
     require(request.user, Can.VIEW_CONTACTS)
-    item = Media.objects.filter(
-        public_id=get_uuid(media_id), status=MediaStatus.STORED
-    ).first()
-    if item is None or item.content is None:
+    item = by_public_id(
+        Media.objects.filter(status=MediaStatus.STORED), media_id, "media"
+    )
+    if item.content is None:
         raise Http404("no such media")
     safe = item.mime_type if item.mime_type.startswith(SAFE_MEDIA) else ""
     response = HttpResponse(
@@ -209,10 +203,3 @@ def media(request: HttpRequest, media_id: str) -> HttpResponse:
 
 
 SAFE_MEDIA = ("image/jpeg", "image/png", "image/webp", "image/gif", "audio/", "video/")
-
-
-def get_uuid(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise Http404("not found") from None

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from siaga.accounts.access import require
+from siaga.accounts.access import by_public_id, require
 from siaga.accounts.roles import Can
 from siaga.areas.locate import candidates
 from siaga.areas.search import search_places
@@ -41,18 +40,8 @@ def callbacks_owed() -> list[Contact]:
 
 
 def get_contact(contact_id: str) -> Contact:
-    try:
-        public_id = uuid.UUID(contact_id)
-    except ValueError:
-        raise Http404("no such contact") from None
-    contact = (
-        Contact.objects.select_related("caller", "incident")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if contact is None:
-        raise Http404("no such contact")
-    return contact
+    rows = Contact.objects.select_related("caller", "incident")
+    return by_public_id(rows, contact_id, "contact")
 
 
 def caller_history(caller: Caller | None) -> dict[str, object]:

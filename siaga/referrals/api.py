@@ -3,12 +3,11 @@ as EIDO, and the two STA-024 endpoints a partner centre posts to."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
@@ -27,6 +26,7 @@ from siaga.referrals.models import (
     ReferralPartner,
     ReferralStatus,
 )
+from siaga.referrals.views import get_referral
 
 router = Router(tags=["referrals"])
 
@@ -93,17 +93,6 @@ def referral_out(referral: Referral) -> dict[str, Any]:
 def visible_incident(request: HttpRequest, number: str, can: Can) -> Incident:
     user = api_user(request, can)
     return get_object_or_404(Incident.objects.visible_to(user), number=number)
-
-
-def get_referral(referral_id: str) -> Referral:
-    try:
-        public_id = uuid.UUID(referral_id)
-    except ValueError:
-        raise Http404("no such referral") from None
-    return get_object_or_404(
-        Referral.objects.select_related("neighbour", "incident", "contact"),
-        public_id=public_id,
-    )
 
 
 @router.get(

@@ -3,18 +3,17 @@ and decline, and the monthly figures by neighbour."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from siaga.accounts.access import require
+from siaga.accounts.access import by_public_id, require
 from siaga.accounts.roles import Can
 from siaga.incidents.models import Incident
 from siaga.lib.errors import ActionError
@@ -34,14 +33,8 @@ from siaga.referrals.models import (
 
 
 def get_referral(referral_id: str) -> Referral:
-    try:
-        public_id = uuid.UUID(referral_id)
-    except ValueError:
-        raise Http404("no such referral") from None
-    return get_object_or_404(
-        Referral.objects.select_related("incident", "contact", "neighbour"),
-        public_id=public_id,
-    )
+    rows = Referral.objects.select_related("incident", "contact", "neighbour")
+    return by_public_id(rows, referral_id, "referral")
 
 
 @require_POST
