@@ -28,7 +28,7 @@ from siaga.intake.models import (
     OutboundPurpose,
     OutboundStatus,
 )
-from siaga.intake.proposals import incident_proposals, message_proposals
+from siaga.intake.proposals import proposals_for
 from siaga.intake.views import console_context, get_contact
 from siaga.lib.errors import ActionError
 
@@ -130,11 +130,12 @@ def suggested_form(contact: Contact) -> TriageForm:
 def inbox_context(contact: Contact | None) -> dict[str, object]:
     context: dict[str, object] = {"conversations": conversations(), **trouble()}
     if contact is not None:
+        incidents, others = proposals_for(contact)
         context |= console_context(contact, suggested_form(contact))
         context |= {
             "thread": thread_of(contact),
-            "incident_proposals": incident_proposals(contact),
-            "message_proposals": message_proposals(contact),
+            "incident_proposals": incidents,
+            "message_proposals": others,
             "can_reply": can_reply(contact),
         }
     return context

@@ -69,8 +69,17 @@ def _ranked(found: list[Proposal]) -> list[Proposal]:
     return kept[:LIMIT]
 
 
-def incident_proposals(contact: Contact) -> list[Proposal]:
+Point = tuple[float, float] | None
+
+
+def proposals_for(contact: Contact) -> tuple[list[Proposal], list[Proposal]]:
+    """(open incidents, other messages) that may be about the same thing; the
+    message's point is worked out once for both."""
     point = point_of(contact)
+    return incident_proposals(contact, point), message_proposals(contact, point)
+
+
+def incident_proposals(contact: Contact, point: Point) -> list[Proposal]:
     since = contact.received_at - WINDOW
     incidents = (
         Incident.objects.open()
@@ -96,9 +105,8 @@ def incident_proposals(contact: Contact) -> list[Proposal]:
     )
 
 
-def message_proposals(contact: Contact) -> list[Proposal]:
+def message_proposals(contact: Contact, point: Point) -> list[Proposal]:
     """Other people's messages about the same thing, not yet part of an incident."""
-    point = point_of(contact)
     around = (contact.received_at - WINDOW, contact.received_at + WINDOW)
     others = (
         Contact.objects.unclassified()

@@ -13,7 +13,7 @@ from siaga.intake.actions import Fix, MediaRef, record_contact
 from siaga.intake.actions.outbox import queue_message
 from siaga.intake.inbox import conversations
 from siaga.intake.models import Channel, Classification, Contact, OutboundMessage
-from siaga.intake.proposals import message_proposals
+from siaga.intake.proposals import proposals_for
 from siaga.ops.worker import send_outbound_messages
 from siaga.testing import page_client
 
@@ -61,7 +61,7 @@ def test_the_console_proposes_the_same_tree_from_other_people(
     )
     other = message("t2", "warga2", "kucing terjebak di atap", Channel.TELEGRAM)
 
-    proposed = [p.contact for p in message_proposals(first)]
+    proposed = [p.contact for p in proposals_for(first)[1]]
     assert same in proposed and other not in proposed
 
 
