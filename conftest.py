@@ -96,3 +96,13 @@ def make_incident(db: None) -> Callable[..., Incident]:
         )
 
     return make
+
+
+@pytest.fixture
+def dataset_restored(django_db_blocker: Any) -> Iterator[None]:
+    """A transactional test empties the database when it ends; put the data set back.
+
+    Requested before `transactional_db`, so this teardown runs after its flush."""
+    yield
+    with django_db_blocker.unblock():
+        load_dataset(read_dataset("tangerang"), actor=None)

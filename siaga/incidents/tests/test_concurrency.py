@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from typing import Any
 
-import pytest
 from django.db import connection
 
-from siaga.datasets.loader import load_dataset, read_dataset
 from siaga.incidents.actions import open_incident
 from siaga.incidents.models import Category, Incident
 
 WRITERS = 8
 EACH = 5
-
-
-@pytest.fixture
-def dataset_restored(django_db_blocker: Any) -> Iterator[None]:
-    """A transactional test empties the database when it ends; put the data set back.
-
-    Requested before `transactional_db`, so this teardown runs after its flush."""
-    yield
-    with django_db_blocker.unblock():
-        load_dataset(read_dataset("tangerang"), actor=None)
 
 
 def open_some(errors: list[BaseException]) -> None:

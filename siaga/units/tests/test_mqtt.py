@@ -9,13 +9,10 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from siaga.datasets.loader import load_dataset, read_dataset
 from siaga.units.management.commands.avl_mqtt import subscriber
 from siaga.units.models import Unit, UnitPosition
 from siaga.units.mqtt import call_sign_of, fixes_of, handle_message
@@ -74,13 +71,6 @@ def broker_up() -> bool:
     with socket.socket() as sock:
         sock.settimeout(1)
         return sock.connect_ex(("127.0.0.1", 1883)) == 0
-
-
-@pytest.fixture
-def dataset_restored(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    with django_db_blocker.unblock():
-        load_dataset(read_dataset("tangerang"), actor=None)
 
 
 def test_a_position_published_to_mosquitto_moves_the_unit(

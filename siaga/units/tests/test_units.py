@@ -4,14 +4,12 @@ carry the dispatch (and so the incident) along."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
 
 from siaga.accounts.models import User
-from siaga.datasets.loader import load_dataset, read_dataset
 from siaga.dispatching.actions import acknowledge_dispatch
 from siaga.incidents.models import Incident, IncidentStatus
 from siaga.lib.errors import Conflict, IllegalTransition
@@ -69,14 +67,6 @@ def test_a_busy_unit_cannot_be_assigned_again(make_incident: MakeIncident) -> No
 
     with pytest.raises(Conflict):
         assign_unit(unit, incident=second, actor=None)
-
-
-@pytest.fixture
-def dataset_restored(django_db_blocker: Any) -> Iterator[None]:
-    """A transactional test empties the database when it ends; put the data set back."""
-    yield
-    with django_db_blocker.unblock():
-        load_dataset(read_dataset("tangerang"), actor=None)
 
 
 def test_concurrent_clicks_assign_a_unit_exactly_once(
