@@ -210,21 +210,14 @@ def whose(request: HttpRequest) -> HttpResponse:
     lat, lon = number(request.GET.get("lat")), number(request.GET.get("lon"))
     found = None
     if lat is not None and lon is not None and -90 <= lat <= 90:
-        found = candidates(lat, lon, metres(request.GET.get("radius")))
+        found = candidates(lat, lon, number(request.GET.get("radius"), 0, 100_000))
     return render(request, "areas/_whose.html", {"whose": found})
 
 
-def metres(raw: str | None) -> float | None:
+def number(raw: str | None, low: float = -180, high: float = 180) -> float | None:
+    """A query parameter as a number within [low, high] (coordinates by default)."""
     try:
         value = float(raw or "")
     except ValueError:
         return None
-    return value if 0 <= value <= 100_000 else None
-
-
-def number(raw: str | None) -> float | None:
-    try:
-        value = float(raw or "")
-    except ValueError:
-        return None
-    return value if -180 <= value <= 180 else None
+    return value if low <= value <= high else None
