@@ -313,3 +313,22 @@ def test_cancelling_an_electronic_referral_withdraws_it(
     incident.refresh_from_db()
     assert waiting.delivery_due_at is None  # never sent: nothing to withdraw
     assert incident.status == IncidentStatus.NEW
+
+
+def test_agencies_and_wallboards_may_not_answer_accept_or_decline(
+    damkar_operator: User, wallboard: User, kabupaten: Area
+) -> None:
+    referral, _ = receive_referral(
+        partner(kabupaten), request_id="req-5", summary="x", raw="{}", actor=None
+    )
+    for user in (damkar_operator, wallboard):
+        client = page_client(user)
+        for action, data in (
+            ("jawab", {"status": "accepted"}),
+            ("terima", {}),
+            ("tolak", {"reason": "bukan kami"}),
+        ):
+            response = client.post(f"/rujukan/{referral.public_id}/{action}/", data)
+            assert response.status_code == 403, (user.username, action)
+    referral.refresh_from_db()
+    assert referral.status == "acknowledged" and referral.incident is None
