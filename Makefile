@@ -46,12 +46,14 @@ pytest-postgres: $(VENV)/.installed-test
 	DATABASE_URL=$(SIAGA_TEST_POSTGRES_URL) SIAGA_ENV=test $(BIN)/pytest --create-db
 
 ## bench: live-feed latency with 200 consoles on SQLite and PostgreSQL, triage accuracy
-## on the labelled reports, point-to-area lookups (docs/benchmarks.md)
+## on the labelled reports, point-to-area lookups, unit recommendations with 5,000 units
+## and vehicle-position ingest (docs/benchmarks.md)
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/live_latency.py --consoles 200 --writes 50 --db sqlite
 	$(BIN)/python bench/live_latency.py --consoles 200 --writes 50 --db postgres
 	$(BIN)/python bench/triage_accuracy.py --write
 	$(BIN)/python bench/locate_speed.py --write
+	$(BIN)/python bench/units_speed.py --write
 
 ## messages: refresh and compile the English catalogue (needs gettext)
 messages: $(VENV)/.installed-test

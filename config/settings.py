@@ -75,6 +75,17 @@ def env_minutes_by_priority(name: str, default: str) -> dict[int, int]:
         raise ImproperlyConfigured(f"{name} must read like 1:2,2:3,3:5") from None
 
 
+def env_minutes_by_name(name: str, default: str) -> dict[str, int]:
+    """`assigned:3,en_route:20` → {"assigned": 3, "en_route": 20}."""
+    try:
+        pairs = [item.split(":") for item in env_list(name, default)]
+        return {key.strip(): int(minutes) for key, minutes in pairs}
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must read like assigned:3,en_route:20"
+        ) from None
+
+
 def sqlite_database(path: Path) -> dict[str, Any]:
     """The embedded default: WAL so readers never wait for the writer, a busy timeout so
     writers queue instead of failing, and IMMEDIATE transactions so a transaction takes
@@ -206,6 +217,14 @@ SIAGA_REFERRAL_ACK_MINUTES = env_int("SIAGA_REFERRAL_ACK_MINUTES", 5)
 # the fixes are kept.
 SIAGA_AVL_STALE_SECONDS = env_int("SIAGA_AVL_STALE_SECONDS", 120)
 SIAGA_AVL_RETENTION_DAYS = env_int("SIAGA_AVL_RETENTION_DAYS", 30)
+# Seconds between the live maps' looks at what units moved (positions are not events).
+SIAGA_AVL_LIVE_SECONDS = env_int("SIAGA_AVL_LIVE_SECONDS", 2)
+# Minutes a unit may stay in a status before the consoles flag it overdue (a status
+# not listed is never overdue): slow to leave, long on the road, long at a hospital.
+SIAGA_UNIT_OVERDUE_MINUTES = env_minutes_by_name(
+    "SIAGA_UNIT_OVERDUE_MINUTES",
+    "assigned:3,en_route:20,on_scene:120,transporting:45,at_hospital:45",
+)
 # Road distance ÷ straight-line distance, for estimated arrival times of units.
 SIAGA_ROAD_FACTOR = env_float("SIAGA_ROAD_FACTOR", 1.4)
 # The MQTT broker GPS trackers publish to (`siaga avl-mqtt`), and the topic prefix:
@@ -317,7 +336,7 @@ ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "incidents:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [

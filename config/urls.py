@@ -1,19 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from siaga.accounts import views as accounts_views
 from siaga.api import api_urls
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="incidents:list"), name="home"),
+    path("", accounts_views.home, name="home"),
     path("", include("siaga.ops.urls")),
     path("akun/", include("siaga.accounts.urls")),
     path("insiden/", include("siaga.incidents.urls")),
     path("live/", include("siaga.events.urls")),
     path("konsol/", include("siaga.intake.urls")),
     path("opd/", include("siaga.dispatching.urls")),
+    path("unit/", include("siaga.units.urls")),  # the crew's phone
     path("papan/", include("siaga.board.urls")),
     path("rujukan/", include("siaga.referrals.urls")),
     path("peringatan/", include("siaga.alerts.urls")),  # the page; feed.atom is public

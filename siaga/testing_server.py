@@ -204,6 +204,25 @@ class LiveFeed:
                 event_id = None
         return found
 
+    def units(self, count: int, seconds: float = 10) -> list[dict[str, Any]]:
+        """The next `count` unit moves (messages of type `units`, which carry no id);
+        other messages are skipped."""
+        found: list[dict[str, Any]] = []
+        deadline = time.monotonic() + seconds
+        kind = ""
+        while len(found) < count:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: ") and kind == "units":
+                found.append(json.loads(line[6:]))
+            elif not line:
+                kind = ""
+        return found
+
     def close(self) -> None:
         """Cut the connection mid-stream, as a dying network would."""
         if self.connection.sock is not None:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from siaga.accounts.models import ApiToken, User
-from siaga.accounts.roles import Role
+from siaga.accounts.roles import AGENCY_ROLES, Role
 from siaga.agencies.models import Agency
 from siaga.events.actions import save_configuration
 from siaga.events.log import append_event
@@ -24,8 +24,12 @@ def save_user(
 ) -> None:
     """Create or change a user. Only the admin role reaches the Django admin."""
     user.is_staff = user.is_superuser = user.role == Role.ADMIN
-    if not user.is_agency_operator:
+    if user.role not in AGENCY_ROLES:
         user.agency = None
+    if user.role != Role.RESPONDER or (
+        user.unit and user.unit.agency_id != user.agency_id
+    ):
+        user.unit = None
     save_configuration(user, actor=actor, save_related=save_related)
 
 

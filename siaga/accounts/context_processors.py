@@ -16,6 +16,7 @@ def siaga(request: HttpRequest) -> dict[str, object]:
         "MAP": {
             "tiles": settings.SIAGA_MAP_TILES_URL,
             "attribution": settings.SIAGA_MAP_ATTRIBUTION,
+            "stale_seconds": settings.SIAGA_AVL_STALE_SECONDS,
         },
         "user_capabilities": [c.value for c in ROLE_CAPABILITIES.get(role, ())]
         if signed_in

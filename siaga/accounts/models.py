@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from siaga.accounts.roles import ROLE_CAPABILITIES, Can, Role
+from siaga.accounts.roles import AGENCY_ROLES, ROLE_CAPABILITIES, Can, Role
 
 
 class User(AbstractUser):
@@ -33,15 +33,24 @@ class User(AbstractUser):
         related_name="operators",
         verbose_name=_("OPD"),
     )
+    # A responder's unit for this shift: chosen on the phone, among its agency's units.
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="crew",
+        verbose_name=_("unit (kru)"),
+    )
 
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
         constraints = [
             models.CheckConstraint(
-                name="agency_operator_has_agency",
-                condition=(Q(role=Role.AGENCY_OPERATOR) & Q(agency__isnull=False))
-                | (~Q(role=Role.AGENCY_OPERATOR) & Q(agency__isnull=True)),
+                name="agency_roles_have_agency",
+                condition=(Q(role__in=AGENCY_ROLES) & Q(agency__isnull=False))
+                | (~Q(role__in=AGENCY_ROLES) & Q(agency__isnull=True)),
             )
         ]
 

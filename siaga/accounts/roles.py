@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Koordinator")
     ADMIN = "admin", _("Admin")
     WALLBOARD = "wallboard", _("Layar theater")
+    # A crew in the field, on its phone: sees its own unit's assignment, nothing else.
+    RESPONDER = "responder", _("Kru unit")
     # A machine, not a person: the city app's server, an SMS gateway, the PBX.
     INTEGRATION = "integration", _("Integrasi (aplikasi kota, gateway, PBX)")
     # Another 112 centre's server: exchanges referrals (EIDO), nothing else.
@@ -35,6 +37,7 @@ class Can(StrEnum):
     ISSUE_ALERTS = "issue_alerts"
     EXCHANGE_REFERRALS = "exchange_referrals"
     REPORT_POSITIONS = "report_positions"
+    CREW_UNIT = "crew_unit"
     ADMINISTER = "administer"
 
 
@@ -65,7 +68,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     ),
     Role.SUPERVISOR: CALL_FLOOR
     | {Can.VIEW_EVENT_LOG, Can.VIEW_BOARD, Can.ISSUE_ALERTS},
-    Role.ADMIN: frozenset(Can),
+    Role.ADMIN: frozenset(Can) - {Can.CREW_UNIT},  # an admin is never a unit's crew
     # A big screen in the theatre room: reads incidents, never callers' personal data.
     Role.WALLBOARD: frozenset({Can.VIEW_INCIDENTS, Can.VIEW_BOARD, Can.VIEW_REFERENCE}),
     # Submits what residents send (and reads the category list); sees nothing else.
@@ -73,4 +76,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
         {Can.SUBMIT_REPORTS, Can.VIEW_REFERENCE, Can.REPORT_POSITIONS}
     ),
     Role.REFERRAL_PARTNER: frozenset({Can.EXCHANGE_REFERRALS}),
+    # Signs on to one of its agency's units; its own assignment only (units.views).
+    Role.RESPONDER: frozenset({Can.CREW_UNIT, Can.REPORT_POSITIONS}),
 }
+# Roles bound to one agency.
+AGENCY_ROLES = frozenset({Role.AGENCY_OPERATOR, Role.RESPONDER})

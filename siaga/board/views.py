@@ -13,6 +13,8 @@ from siaga.accounts.roles import Can
 from siaga.areas.models import Area, AreaKind
 from siaga.board.queries import build_board
 from siaga.incidents.models import Incident
+from siaga.units.api import units_for
+from siaga.units.live import map_points
 
 
 @require_GET
@@ -23,7 +25,8 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
-    """The home outline and the open incidents this user may see, for every map."""
+    """The home outline, the open incidents and the units this user may see (an agency:
+    its own), for every map's first load; later moves come over the live stream."""
     user = require(request.user, Can.VIEW_INCIDENTS)
     home = Area.objects.of_kind(AreaKind.HOME).exclude(geometry="").first()
     incidents = Incident.objects.visible_to(user).open().filter(lat__isnull=False)
@@ -39,4 +42,5 @@ def map_data(request: HttpRequest) -> JsonResponse:
         for i in incidents.select_related("category")[:500]
     ]
     outline = json.loads(home.geometry) if home else None
-    return JsonResponse({"outline": outline, "incidents": points})
+    units = map_points(units_for(user))
+    return JsonResponse({"outline": outline, "incidents": points, "units": units})

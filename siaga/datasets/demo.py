@@ -37,8 +37,13 @@ def demo_accounts() -> list[tuple[str, str, str, str]]:
         )
         for a in agencies
     ]
+    # A crew login per agency with units: it signs on to a unit on its phone.
+    crews = [
+        (f"kru-{a.code.lower()}", Role.RESPONDER.value, a.code, f"Kru {a.short_name}")
+        for a in agencies.filter(units__isnull=False).distinct()
+    ]
     fixed = [(name, role.value, code, full) for name, role, code, full in DEMO_ACCOUNTS]
-    return fixed + per_agency
+    return fixed + per_agency + crews
 
 
 @transaction.atomic

@@ -156,6 +156,7 @@ def _categories(
             default_priority=item["priority"],
             eido_code=item.get("eido_code", ""),
             shares_caller_number=item.get("shares_caller_number", False),
+            patient_transport=item.get("patient_transport", False),
             sort_order=order * 10,
         )
         _create(

@@ -20,6 +20,9 @@ from siaga.dispatching.models import ALLOWED_TRANSITIONS, ENDED_STATUSES, Dispat
 from siaga.incidents.models import Incident
 from siaga.lib.errors import ActionError, InvalidInput
 from siaga.lib.phone import mask, national_format
+from siaga.units.forms import TripForm
+from siaga.units.models import AmbulanceTrip, Unit, next_statuses
+from siaga.units.recommend import recommend
 
 RECENTLY_ENDED = timedelta(hours=12)
 
@@ -49,15 +52,39 @@ def agency_dispatches(agency: Agency) -> QuerySet[Dispatch]:
     )
 
 
-def cards(agency: Agency) -> list[dict[str, object]]:
-    return [
-        {
-            "dispatch": dispatch,
-            "answers": sorted(ALLOWED_TRANSITIONS[dispatch.status] - {"cancelled"}),
-            "callers": callers_for_agency(dispatch.incident),
-        }
-        for dispatch in agency_dispatches(agency)[:100]
-    ]
+def cards(agency: Agency, units: list[Unit]) -> list[dict[str, object]]:
+    """Each dispatch with its answers, its callers, the agency's units on it, the
+    nearest available ones to send (live dispatches) and its free-ambulance trip."""
+    found = []
+    for dispatch in agency_dispatches(agency)[:100]:
+        incident = dispatch.incident
+        live = dispatch.status not in ENDED_STATUSES
+        found.append(
+            {
+                "dispatch": dispatch,
+                "answers": sorted(ALLOWED_TRANSITIONS[dispatch.status] - {"cancelled"}),
+                "callers": callers_for_agency(incident),
+                "units": [u for u in units if u.incident_id == incident.pk],
+                "recommendations": recommend(incident, agency.pk, limit=3)
+                if live
+                else [],
+                "trip_form": trip_form(incident) if live else None,
+            }
+        )
+    return found
+
+
+def trip_form(incident: Incident) -> TripForm | None:
+    """The free-ambulance trip's form, for a patient-transport incident."""
+    if not incident.category.patient_transport:
+        return None
+    trip = AmbulanceTrip.objects.filter(incident=incident).first()
+    return TripForm(instance=trip, auto_id=f"trip-{incident.number}-%s")
+
+
+def agency_units(agency: Agency) -> list[Unit]:
+    units = Unit.objects.filter(agency=agency, is_active=True)
+    return list(units.select_related("incident", "station"))
 
 
 def callers_for_agency(incident: Incident) -> list[str]:
@@ -71,7 +98,13 @@ def console(request: HttpRequest) -> HttpResponse:
     user = require(request.user, Can.RESPOND_TO_DISPATCH)
     agency = console_agency(request, user)
     others = Agency.objects.active().exclude(pk=agency.pk)
-    context = {"agency": agency, "cards": cards(agency), "other_agencies": others}
+    units = agency_units(agency)
+    context = {
+        "agency": agency,
+        "cards": cards(agency, units),
+        "other_agencies": others,
+        "units": [(unit, next_statuses(unit)) for unit in units],
+    }
     return render(request, "dispatching/console.html", context)
 
 

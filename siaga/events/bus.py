@@ -1,5 +1,9 @@
 """Live updates: one tailer per server process reads new events once and fans them out.
 
+Units' positions are not events: a second loop of the tailer asks every
+`SIAGA_AVL_LIVE_SECONDS` which units changed and sends them as `units` messages
+without an id (never replayed; a reconnecting map reloads them).
+
 Wake-ups come from three places: an in-process signal after every commit (the embedded
 default and this process's own writes), PostgreSQL `LISTEN siaga_events` (writes made by
 other processes and servers), and a short poll as a safety net. Event ids are handed out
@@ -15,12 +19,14 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from siaga.accounts.models import User
 from siaga.accounts.roles import Can
@@ -47,7 +53,12 @@ STREAMED = (
     Q(action__startswith="incident.")
     | Q(action__startswith="dispatch.")
     | Q(action__startswith="contact.")
+    | Q(action__startswith="unit.")
+    | Q(action__startswith="trip.")
 )
+# Units changed this long before the last look are asked for again: a write committed
+# a little late, or stamped by a server whose clock is a little behind, is not missed.
+UNITS_OVERLAP = timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,7 @@ class LiveEvent:
     incident: str | None
     agency_ids: frozenset[int]
     message: str  # the SSE message, built once and sent to every console as is
+    logged: bool = True  # False: a unit's move, not in the event log, never replayed
 
     @classmethod
     def of(
@@ -94,28 +106,55 @@ def latest_event_id() -> int:
 
 
 def read_events(after_id: int, up_to: int | None = None) -> list[LiveEvent]:
-    """Streamed events with ids in (after_id, up_to], oldest first, at most BATCH."""
-    from siaga.dispatching.models import Dispatch  # dispatching imports events
+    """Streamed events with ids in (after_id, up_to], oldest first, at most BATCH.
 
+    An agency sees the events of incidents dispatched to it, and those of its units."""
     rows = Event.objects.filter(STREAMED, id__gt=after_id).order_by("id")
     if up_to is not None:
         rows = rows.filter(id__lte=up_to)
-    found = list(rows.values("id", "action", "incident_id", "incident__number")[:BATCH])
-    incident_ids = {row["incident_id"] for row in found if row["incident_id"]}
-    agencies: dict[int, set[int]] = {}
-    for incident_id, agency_id in Dispatch.objects.filter(
-        incident_id__in=incident_ids
-    ).values_list("incident_id", "agency_id"):
-        agencies.setdefault(incident_id, set()).add(agency_id)
+    fields = ("id", "action", "incident_id", "incident__number", "target_id")
+    found = list(rows.values(*fields)[:BATCH])
+    by_incident = _agencies_of_incidents(
+        {row["incident_id"] for row in found if row["incident_id"]}
+    )
+    by_unit = _agencies_of_units(
+        {row["target_id"] for row in found if row["action"].startswith("unit.")}
+    )
+
+    def agencies_of(row: dict[str, Any]) -> frozenset[int]:
+        found = frozenset(by_incident.get(row["incident_id"], ()))
+        if row["action"].startswith("unit."):
+            found |= by_unit.get(row["target_id"], frozenset())
+        return found
+
     return [
         LiveEvent.of(
             id=row["id"],
             type=row["action"],
             incident=row["incident__number"],
-            agency_ids=frozenset(agencies.get(row["incident_id"], ())),
+            agency_ids=agencies_of(row),
         )
         for row in found
     ]
+
+
+def _agencies_of_incidents(incident_ids: set[int]) -> dict[int, set[int]]:
+    from siaga.dispatching.models import Dispatch  # dispatching imports events
+
+    agencies: dict[int, set[int]] = {}
+    for incident_id, agency_id in Dispatch.objects.filter(
+        incident_id__in=incident_ids
+    ).values_list("incident_id", "agency_id"):
+        agencies.setdefault(incident_id, set()).add(agency_id)
+    return agencies
+
+
+def _agencies_of_units(unit_ids: set[str]) -> dict[str, frozenset[int]]:
+    from siaga.units.models import Unit
+
+    pks = [int(pk) for pk in unit_ids if pk.isdigit()]
+    rows = Unit.objects.filter(pk__in=pks).values_list("pk", "agency_id")
+    return {str(pk): frozenset({agency_id}) for pk, agency_id in rows}
 
 
 def in_worker_thread(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
@@ -156,6 +195,7 @@ class Tailer:
         self._wake: asyncio.Event | None = None
         self._starting: asyncio.Task[None] | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._units_seen: dict[str, str] = {}  # call sign → the last message sent
 
     async def start(self) -> None:
         """Start once, in the server's event loop, when the first console connects.
@@ -173,7 +213,7 @@ class Tailer:
     async def _begin(self, loop: asyncio.AbstractEventLoop) -> None:
         self.last_id = await in_worker_thread(latest_event_id)()
         self._wake = asyncio.Event()
-        self._tasks = [loop.create_task(self._run())]
+        self._tasks = [loop.create_task(self._run()), loop.create_task(self._units())]
         if connection.vendor == "postgresql":
             self._tasks.append(loop.create_task(self._listen()))
 
@@ -215,6 +255,39 @@ class Tailer:
             self.last_id = batch[-1].id
             for queue in self.subscribers:
                 queue.put_nowait(batch)
+
+    async def _units(self) -> None:
+        """Every SIAGA_AVL_LIVE_SECONDS, send the units that changed since the last look
+        (with an overlap; what was already sent unchanged is skipped)."""
+        looked = timezone.now()
+        while True:
+            await asyncio.sleep(settings.SIAGA_AVL_LIVE_SECONDS)
+            if not self.subscribers:
+                looked = timezone.now()
+                continue
+            try:
+                looked = await self._send_units(looked)
+            except Exception:
+                log.exception("reading the units failed; retrying")
+
+    async def _send_units(self, looked: datetime) -> datetime:
+        from siaga.units.live import message, moved_since
+
+        now = timezone.now()
+        moved = await in_worker_thread(moved_since)(looked - UNITS_OVERLAP)
+        batch = []
+        for agency_id, point in moved:
+            text = message(point)
+            if self._units_seen.get(point["call_sign"]) == text:
+                continue
+            self._units_seen[point["call_sign"]] = text
+            batch.append(
+                LiveEvent(0, "unit.moved", None, frozenset({agency_id}), text, False)
+            )
+        if batch:
+            for queue in self.subscribers:
+                queue.put_nowait(batch)
+        return now
 
     async def _listen(self) -> None:
         """PostgreSQL NOTIFY from every process on the same database; reconnects."""

@@ -107,7 +107,8 @@ async def event_stream(viewer: Viewer, after_id: int | None) -> AsyncIterator[st
                 yield ": keep-alive\n\n"
                 continue
             for event in batch:
-                if event.id > floor and viewer.may_see(event):
+                fresh = event.id > floor or not event.logged
+                if fresh and viewer.may_see(event):
                     yield event.message
     finally:
         with contextlib.suppress(Exception):

@@ -44,6 +44,14 @@ class Category(models.Model):
             "Mis. ambulans yang perlu menelepon pelapor; selain itu disamarkan."
         ),
     )
+    patient_transport = models.BooleanField(
+        _("antar pasien (ambulans gratis)"),
+        default=False,
+        help_text=_(
+            "Insidennya dicatat sebagai perjalanan: penjemputan, pasien, RS tujuan, "
+            "serah terima, kembali."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
     is_active = models.BooleanField(_("aktif"), default=True)
 

@@ -14,19 +14,22 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from siaga.accounts.models import User
-from siaga.accounts.roles import Role
+from siaga.accounts.roles import AGENCY_ROLES, Role
 from siaga.areas.models import Area
 from siaga.incidents.models import Incident
 from siaga.referrals.actions import receive_referral, save_referral_partner
 from siaga.referrals.models import Referral
 from siaga.testing import api_client, make_user
 from siaga.tests.test_openapi import EXPECTED, PUBLIC
+from siaga.units.actions import crew_unit
+from siaga.units.models import Unit
 
 MakeIncident = Callable[..., Incident]
 ALL = set(Role.values)
-# Machine accounts: the city app or a gateway (integration), another 112 centre.
-PEOPLE = ALL - {Role.INTEGRATION, Role.REFERRAL_PARTNER}
-READERS = ALL - {Role.REFERRAL_PARTNER}  # the category list and alerts
+# Machine accounts: the city app or a gateway (integration), another 112 centre; and a
+# unit's crew, who sees its own assignment on its phone and nothing else.
+PEOPLE = ALL - {Role.INTEGRATION, Role.REFERRAL_PARTNER, Role.RESPONDER}
+READERS = ALL - {Role.REFERRAL_PARTNER, Role.RESPONDER}  # the category list and alerts
 FLOOR = {Role.CALL_TAKER, Role.ROOM_OPERATOR, Role.SUPERVISOR, Role.ADMIN}
 GATEWAYS = FLOOR | {Role.INTEGRATION}
 AGENCY = {Role.AGENCY_OPERATOR, Role.ADMIN}
@@ -93,7 +96,8 @@ MATRIX: list[tuple[str, str, object, set[Role] | set[str]]] = [
         "post",
         "/api/v1/units/{call_sign}/positions",
         {"positions": [{"lat": -6.18, "lon": 106.63}]},
-        {Role.AGENCY_OPERATOR, Role.INTEGRATION, Role.ADMIN},
+        # A crew only its own unit: here it is signed on to DAMKAR-01.
+        {Role.AGENCY_OPERATOR, Role.INTEGRATION, Role.ADMIN, Role.RESPONDER},
     ),
     ("post", "/api/v1/referrals/{referral_id}/accept", None, FLOOR),
     (
@@ -170,9 +174,9 @@ def test_each_role_is_refused_what_it_may_not_do(
     incident = make_incident(agencies=("DAMKAR",))
     alert = make_alert()
     contact, _ = record_contact(channel="call", sender="081234567890", actor=None)
-    user: User = make_user(
-        f"u-{role}", role, "DAMKAR" if role == Role.AGENCY_OPERATOR else ""
-    )
+    user: User = make_user(f"u-{role}", role, "DAMKAR" if role in AGENCY_ROLES else "")
+    if role == Role.RESPONDER:
+        crew_unit(user, Unit.objects.get(call_sign="DAMKAR-01"), actor=user)
     referral = incoming_referral()
     url = path.format(
         number=incident.number,

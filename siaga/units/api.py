@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from siaga.accounts.access import api_user
 from siaga.accounts.models import User
-from siaga.accounts.roles import Can
+from siaga.accounts.roles import Can, Role
 from siaga.incidents.models import Incident
 from siaga.lib.fields import Body, Code, Latitude, Longitude, Metres, Moment, errors
 from siaga.units.actions import Fix, assign_unit, record_positions
@@ -54,7 +54,10 @@ class UnitOut(Schema):
 
 
 def units_for(user: User) -> Any:
+    """The units a user may see and move: a crew its own, an agency its own."""
     units = Unit.objects.filter(is_active=True).select_related("agency", "incident")
+    if user.role == Role.RESPONDER:
+        return units.filter(pk=user.unit_id) if user.unit_id else units.none()
     if user.is_agency_operator:
         return units.filter(agency=user.agency)
     return units
@@ -88,15 +91,15 @@ def list_units(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post(
     "/units/{call_sign}/positions",
     response={202: PositionsOut, **errors(403, 404, 413, 422)},
-    summary="Position fixes of a unit (a batch of up to 500)",
+    summary="Position fixes of a unit (a batch of up to 500); a crew: its own unit",
 )
 def post_positions(
     request: HttpRequest, call_sign: str, payload: PositionsIn
 ) -> Status[dict[str, int]]:
     user = api_user(request, Can.REPORT_POSITIONS)
+    # A tracker's integration account may move any unit; people only their own.
     unit = get_object_or_404(
-        units_for(user) if user.is_agency_operator else Unit.objects,
-        call_sign=call_sign,
+        units_for(user) if user.agency_id else Unit.objects, call_sign=call_sign
     )
     now = timezone.now()
     fixes = [

@@ -3,11 +3,12 @@ tree crews, tow trucks) and the posts they stand at."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from siaga.lib.geo import lat_lon_constraint
@@ -46,6 +47,24 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     U.AT_HOSPITAL: frozenset({U.AVAILABLE}),
     U.OUT_OF_SERVICE: frozenset({U.AVAILABLE}),
 }
+# What a crew says when it taps (the status it moves to), in the floor's words.
+BUTTONS: dict[str, Promise] = {
+    U.EN_ROUTE: _("Berangkat"),
+    U.ON_SCENE: _("Tiba di lokasi"),
+    U.TRANSPORTING: _("Bawa pasien"),
+    U.AT_HOSPITAL: _("Tiba di RS / tujuan"),
+    U.AVAILABLE: _("Selesai · siaga lagi"),
+    U.OUT_OF_SERVICE: _("Tidak beroperasi"),
+}
+
+
+def next_statuses(unit: Unit) -> list[tuple[str, Promise]]:
+    """The buttons a unit shows: its legal moves (assigning is the console's job)."""
+    order = list(U.values)
+    moves = sorted(ALLOWED_TRANSITIONS[unit.status] - {U.ASSIGNED}, key=order.index)
+    return [(status, BUTTONS[status]) for status in moves]
+
+
 COMMITTED = frozenset(
     {U.ASSIGNED, U.EN_ROUTE, U.ON_SCENE, U.TRANSPORTING, U.AT_HOSPITAL}
 )
@@ -122,6 +141,10 @@ class Unit(models.Model):
     lon = models.FloatField(_("bujur terakhir"), null=True, blank=True)
     position_at = models.DateTimeField(_("posisi pada"), null=True, blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
+    # Bumped by every status change and position fix: the live maps read what moved.
+    changed_at = models.DateTimeField(
+        _("berubah pada"), default=timezone.now, db_index=True
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -133,6 +156,16 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.call_sign
+
+    def overdue_at(self) -> datetime | None:
+        """When the unit has been too long in its status (`SIAGA_UNIT_OVERDUE_MINUTES`);
+        None for a status with no limit."""
+        minutes = settings.SIAGA_UNIT_OVERDUE_MINUTES.get(self.status)
+        return self.status_since + timedelta(minutes=minutes) if minutes else None
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        limit = self.overdue_at()
+        return limit is not None and (now or timezone.now()) > limit
 
     def is_position_stale(self, now: datetime | None = None) -> bool:
         """No fix, or none within `SIAGA_AVL_STALE_SECONDS`: the map shows it greyed."""
@@ -192,3 +225,72 @@ class RunCard(models.Model):
 
     def kinds(self) -> frozenset[str]:
         return frozenset(k.strip() for k in self.unit_kinds.split(",") if k.strip())
+
+
+class AmbulanceTrip(models.Model):
+    """A free-ambulance trip ("ambulans gratis"): who is picked up where, taken to
+    which hospital, handed over to whom and when, and when the unit was free again.
+
+    The times fill themselves from the unit's statuses (transporting: picked up; at
+    hospital: arrived; available: returned); the crew records the handover."""
+
+    incident = models.OneToOneField(
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        related_name="ambulance_trip",
+        verbose_name=_("insiden"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trips",
+        verbose_name=_("unit"),
+    )
+    patient_name = models.CharField(_("nama pasien"), max_length=120, blank=True)
+    patient_age = models.PositiveSmallIntegerField(
+        _("umur pasien"), null=True, blank=True
+    )
+    patient_condition = models.CharField(
+        _("kondisi pasien"), max_length=300, blank=True
+    )
+    is_deceased = models.BooleanField(_("jenazah"), default=False)
+    pickup = models.CharField(_("alamat jemput"), max_length=300, blank=True)
+    destination = models.ForeignKey(
+        "areas.Landmark",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("RS tujuan"),
+    )
+    destination_other = models.CharField(
+        _("tujuan lain"),
+        max_length=200,
+        blank=True,
+        help_text=_("RS di luar daftar, atau rumah duka."),
+    )
+    eligibility_note = models.CharField(
+        _("catatan kelayakan"),
+        max_length=300,
+        blank=True,
+        help_text=_("Mis. KTP Kota Tangerang, surat rujukan, SKTM."),
+    )
+    is_eligible = models.BooleanField(_("layak"), null=True, blank=True)
+    picked_up_at = models.DateTimeField(_("pasien dijemput"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("tiba di tujuan"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("serah terima"), null=True, blank=True)
+    handed_over_to = models.CharField(_("diterima oleh"), max_length=120, blank=True)
+    returned_at = models.DateTimeField(_("unit kembali siaga"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("perjalanan ambulans gratis")
+        verbose_name_plural = _("perjalanan ambulans gratis")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.destination_name}"
+
+    @property
+    def destination_name(self) -> str:
+        return str(self.destination) if self.destination else self.destination_other

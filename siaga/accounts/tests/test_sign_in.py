@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from siaga.accounts.models import User
-from siaga.accounts.roles import Role
+from siaga.accounts.roles import AGENCY_ROLES, Role
 from siaga.datasets.demo import DEMO_PASSWORD, demo_accounts, load_demo_accounts
 from siaga.testing import PASSWORD, make_user
 
@@ -36,9 +36,15 @@ def test_every_demo_account_signs_in(db: None) -> None:
             "/akun/masuk/", {"username": username, "password": DEMO_PASSWORD}
         )
         assert response.status_code == 302, username
-        # A machine account (the city app) signs in but may read no page.
-        expected = 403 if role in {Role.INTEGRATION, Role.REFERRAL_PARTNER} else 200
+        # A machine account (the city app) signs in but may read no page; a crew
+        # lands on its unit and reads no incident list.
+        refused = {Role.INTEGRATION, Role.REFERRAL_PARTNER, Role.RESPONDER}
+        expected = 403 if role in refused else 200
         assert client.get("/insiden/").status_code == expected, username
+        if role == Role.RESPONDER:
+            assert (
+                response["Location"] == "/" and client.get("/unit/").status_code == 200
+            )
     roles = set(User.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
 
@@ -76,7 +82,7 @@ def test_an_agency_operator_must_belong_to_an_agency(db: None) -> None:
 
 def test_only_the_admin_role_reaches_the_admin_site(db: None) -> None:
     for role in Role.values:
-        agency = "DAMKAR" if role == Role.AGENCY_OPERATOR else ""
+        agency = "DAMKAR" if role in AGENCY_ROLES else ""
         client = Client()
         client.force_login(make_user(f"u-{role}", role, agency))
         response = client.get("/admin/")

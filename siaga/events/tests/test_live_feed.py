@@ -72,3 +72,23 @@ def test_the_feed_refuses_strangers(demo: Demo) -> None:
         assert error.code == 401
     else:
         raise AssertionError("an anonymous console was let in")
+
+
+def test_a_units_move_reaches_the_floor_and_its_own_agency_only(demo: Demo) -> None:
+    base, env = demo
+    floor, parks = token_for(env, "telepon"), token_for(env, "dkp")
+    tracker = token_for(env, "aplikasi")
+    floor_feed, parks_feed = LiveFeed(base, floor), LiveFeed(base, parks)
+
+    for call_sign, lat in (("DAMKAR-01", -6.2001), ("DKP-POHON-1", -6.2002)):
+        fix = {"positions": [{"lat": lat, "lon": 106.65}]}
+        call_api(base, tracker, "POST", f"/api/v1/units/{call_sign}/positions", fix)
+
+    seen = {m["call_sign"]: m for m in floor_feed.units(2, seconds=10)}
+    assert set(seen) == {"DAMKAR-01", "DKP-POHON-1"}
+    assert (seen["DAMKAR-01"]["lat"], seen["DAMKAR-01"]["lon"]) == (-6.2001, 106.65)
+    assert seen["DAMKAR-01"]["status"] == "available" and seen["DAMKAR-01"]["at"]
+    theirs = parks_feed.units(2, seconds=5)
+    assert [m["call_sign"] for m in theirs] == ["DKP-POHON-1"]
+    floor_feed.close()
+    parks_feed.close()

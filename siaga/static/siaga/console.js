@@ -28,7 +28,15 @@
       el.classList.toggle("late", left < 0);
     });
   }
-  setInterval(function () { tickWaits(); tickDeadlines(); }, 1000);
+  // A unit too long in its status turns its row red without waiting for a refresh.
+  function tickOverdue() {
+    const now = Date.now();
+    $$("[data-overdue-at]").forEach(function (el) {
+      const row = el.closest("tr") || el;
+      row.classList.toggle("overdue", Date.parse(el.dataset.overdueAt) < now);
+    });
+  }
+  setInterval(function () { tickWaits(); tickDeadlines(); tickOverdue(); }, 1000);
   document.addEventListener("htmx:afterSwap", tickWaits);
 
   // Shortcuts: J/K move through the queue, N manual call, 1–8 classification, Ctrl+Enter save.

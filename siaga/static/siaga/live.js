@@ -7,7 +7,7 @@
   if (document.body.dataset.live !== "on") return;
   const indicator = document.getElementById("live-status");
   function show(state) { if (indicator) indicator.dataset.state = state; }
-  let lastId = null;
+  let lastId = null, broken = false;
   function connect() {
     // A brand-new EventSource does not know the last id it saw: pass it along.
     const url = "/live/events" + (lastId ? "?last_event_id=" + lastId : "");
@@ -17,9 +17,20 @@
       const detail = JSON.parse(message.data);
       document.body.dispatchEvent(new CustomEvent("siaga:event", { detail: detail }));
     });
+    // A unit moved or changed status: maps move its marker (no page re-fetch).
+    source.addEventListener("units", function (message) {
+      const detail = JSON.parse(message.data);
+      document.body.dispatchEvent(new CustomEvent("siaga:units", { detail: detail }));
+    });
     source.addEventListener("reset", function () { window.location.reload(); });
-    source.addEventListener("open", function () { show("on"); });
+    source.addEventListener("open", function () {
+      // Moves are not replayed: after a gap, maps reload the units.
+      if (broken) document.body.dispatchEvent(new CustomEvent("siaga:reconnected"));
+      broken = false;
+      show("on");
+    });
     source.addEventListener("error", function () {
+      broken = true;
       show("off");
       // EventSource retries a dropped stream itself, but gives up on an HTTP error
       // (a 503 while the server restarts or fails over): then start a new one.

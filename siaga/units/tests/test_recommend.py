@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from siaga.accounts.models import User
 from siaga.incidents.models import Incident
 from siaga.testing import api_client
 from siaga.units.actions import assign_unit, change_unit_status
 from siaga.units.models import Unit
-from siaga.units.recommend import eta_seconds, recommend
+from siaga.units.recommend import SPEED_KMH, eta_seconds, rank, rank_rows, recommend
 
 MakeIncident = Callable[..., Incident]
 # Fire at Pos Damkar Ciledug's doorstep: DAMKAR-03 stands there.
@@ -90,3 +93,29 @@ def test_an_agency_sees_and_assigns_its_own(
         content_type="application/json",
     )
     assert police.status_code == 404
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(-6.35, -6.0),
+            st.floats(106.5, 106.85),
+            st.sampled_from(sorted(SPEED_KMH)),
+        ),
+        max_size=40,
+    ),
+    st.integers(1, 12),
+)
+def test_the_vectorised_ranking_agrees_with_the_plain_loop(
+    spots: list[tuple[float, float, str]], limit: int
+) -> None:
+    units = [
+        Unit(pk=n + 1, call_sign=f"U-{n:03d}", kind=kind, lat=lat, lon=lon)
+        for n, (lat, lon, kind) in enumerate(spots)
+    ]
+    rows = [(u.pk, u.call_sign, u.kind, u.lat, u.lon) for u in units]
+
+    fast = rank_rows(rows, -6.18, 106.63, limit)
+    plain = rank(units, -6.18, 106.63, limit)
+
+    assert fast == [(r.unit.pk, r.distance_m, r.eta_seconds) for r in plain]
