@@ -261,7 +261,7 @@ class Tailer:
         (with an overlap; what was already sent unchanged is skipped)."""
         looked = timezone.now()
         while True:
-            await asyncio.sleep(settings.SIAGA_AVL_LIVE_SECONDS)
+            await asyncio.sleep(max(1, settings.SIAGA_AVL_LIVE_SECONDS))
             if not self.subscribers:
                 looked = timezone.now()
                 continue
@@ -282,7 +282,14 @@ class Tailer:
                 continue
             self._units_seen[point["call_sign"]] = text
             batch.append(
-                LiveEvent(0, "unit.moved", None, frozenset({agency_id}), text, False)
+                LiveEvent(
+                    id=0,
+                    type="unit.moved",
+                    incident=None,
+                    agency_ids=frozenset({agency_id}),
+                    message=text,
+                    logged=False,
+                )
             )
         if batch:
             for queue in self.subscribers:

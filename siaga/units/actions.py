@@ -21,8 +21,10 @@ from siaga.incidents.models import Incident
 from siaga.lib.errors import Conflict, IllegalTransition, InvalidInput
 from siaga.units.models import (
     ALLOWED_TRANSITIONS,
+    COMMITTED,
     AmbulanceTrip,
     Unit,
+    UnitKind,
     UnitPosition,
     UnitStatus,
 )
@@ -60,7 +62,7 @@ def assign_unit(unit: Unit, *, incident: Incident, actor: User | None) -> Unit:
     if not won:
         raise Conflict(f"{unit.call_sign} is not available (assigned already?)")
     unit.refresh_from_db()
-    if unit.kind == "ambulance":  # a free-ambulance trip written down before
+    if unit.kind == UnitKind.AMBULANCE:  # a free-ambulance trip written down before
         AmbulanceTrip.objects.filter(incident=incident, unit=None).update(unit=unit)
     append_event(
         actor=actor,
@@ -73,15 +75,24 @@ def assign_unit(unit: Unit, *, incident: Incident, actor: User | None) -> Unit:
 
 
 @transaction.atomic
-def change_unit_status(unit: Unit, *, status: str, actor: User | None) -> Unit:
+def change_unit_status(
+    unit: Unit, *, status: str, actor: User | None, expected: str | None = None
+) -> Unit:
     """Move a unit along ALLOWED_TRANSITIONS. En route and on scene carry its agency's
     dispatch along, so the first unit on scene moves the incident on scene; back to
-    available ends its part in the incident."""
+    available ends its part in the incident.
+
+    `expected` is the status the person saw when they tapped: a button on a page that
+    is out of date (the unit was assigned meanwhile) is refused, not obeyed."""
     if status not in U.values:
         raise InvalidInput(f"unknown unit status {status!r}", field="status")
     if status == U.ASSIGNED:
         raise IllegalTransition("assign a unit to an incident with assign_unit")
     current = Unit.objects.select_for_update().get(pk=unit.pk)
+    if expected is not None and expected != current.status:
+        raise Conflict(
+            f"{current.call_sign} is {current.status} now, not {expected}; look again"
+        )
     if status not in ALLOWED_TRANSITIONS[current.status]:
         raise IllegalTransition(
             f"{current.call_sign} cannot go from {current.status} to {status}"
@@ -223,16 +234,19 @@ def plan_trip(
     unknown = set(details) - set(TRIP_FIELDS)
     if unknown:
         raise InvalidInput(f"unknown trip fields {sorted(unknown)}")
-    trip = AmbulanceTrip.objects.select_for_update().filter(incident=incident).first()
+    Incident.objects.select_for_update().filter(
+        pk=incident.pk
+    ).exists()  # one at a time
+    trip = AmbulanceTrip.objects.filter(incident=incident).first()
     created = trip is None
     trip = trip or AmbulanceTrip(incident=incident, pickup=incident.address[:300])
-    before = {} if created else snapshot(trip, TRIP_FIELDS)
+    before = {} if created else snapshot(trip, [*TRIP_FIELDS, "unit"])
     for name, value in details.items():
         setattr(trip, name, value)
     if trip.unit_id is None:
-        trip.unit = incident.units.filter(kind="ambulance").first()
+        trip.unit = incident.units.filter(kind=UnitKind.AMBULANCE).first()
     trip.save()
-    old, new = changes(before, snapshot(trip, TRIP_FIELDS + ["unit"]))
+    old, new = changes(before, snapshot(trip, [*TRIP_FIELDS, "unit"]))
     action = "trip.planned" if created else "trip.updated"
     append_event(
         actor=actor,
@@ -275,6 +289,9 @@ def crew_unit(user: User, unit: Unit | None, *, actor: User | None) -> User:
     """A responder signs on to one of its agency's units (or off, with None)."""
     if unit is not None and (unit.agency_id != user.agency_id or not unit.is_active):
         raise IllegalTransition(f"{unit.call_sign} is not a unit of your agency")
+    if unit is not None and unit.status in COMMITTED and user.unit_id != unit.pk:
+        # Crews sign on at the start of a shift, not onto a unit in the middle of a job.
+        raise Conflict(f"{unit.call_sign} is on a job; sign on when it is free")
     previous = user.unit
     User.objects.filter(pk=user.pk).update(unit=unit)
     user.unit = unit

@@ -289,7 +289,7 @@ class AmbulanceTrip(models.Model):
         verbose_name_plural = _("perjalanan ambulans gratis")
 
     def __str__(self) -> str:
-        return f"{self.incident_id}: {self.destination_name}"
+        return f"{self.incident.number}: {self.destination_name}"
 
     @property
     def destination_name(self) -> str:

@@ -89,7 +89,7 @@ def rank_rows(
     """(pk, metres, eta seconds) of the `limit` soonest arrivals among rows of
     (pk, call sign, kind, lat, lon), all with a position; ties by call sign, as
     `rank`."""
-    if not rows:
+    if not rows or limit <= 0:
         return []
     pks, signs, kinds, lats, lons = zip(*rows, strict=True)
     metres = distances_m(lat, lon, numpy.array(lats), numpy.array(lons))

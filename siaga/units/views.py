@@ -44,13 +44,22 @@ def assign(request: HttpRequest, call_sign: str) -> HttpResponse:
     return back_to_console(user, agency)
 
 
+def seen_status(request: HttpRequest) -> str | None:
+    """The unit status the page showed when the button was tapped."""
+    return request.POST.get("from") or None
+
+
 @require_POST
 def unit_status(request: HttpRequest, call_sign: str) -> HttpResponse:
+    """A status button on the agency console's unit list."""
     user = require(request.user, Can.RESPOND_TO_DISPATCH)
     agency = console_agency(request, user)
     unit = get_object_or_404(Unit, agency=agency, call_sign=call_sign)
     try:
-        change_unit_status(unit, status=request.POST.get("status", ""), actor=user)
+        status = request.POST.get("status", "")
+        change_unit_status(
+            unit, status=status, actor=user, expected=seen_status(request)
+        )
     except ActionError as error:
         messages.error(request, error.message)
     return back_to_console(user, agency)
@@ -66,7 +75,8 @@ def trip(request: HttpRequest, number: str) -> HttpResponse:
     form = TripForm(request.POST, instance=existing)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label or field}: {' '.join(map(str, errors))}")
         return back_to_console(user, agency)
     try:
         plan_trip(incident, actor=user, **form.cleaned_data)
@@ -117,11 +127,10 @@ def assignment(unit: Unit) -> dict[str, object]:
 @require_GET
 def crew_home(request: HttpRequest) -> HttpResponse:
     user = crew_of(request)
-    unit = user.unit
-    if unit is None or not unit.is_active:
+    unit = crews_unit(user)
+    if unit is None:
         units = Unit.objects.filter(agency=user.agency, is_active=True)
         return render(request, "units/choose.html", {"units": units})
-    unit = Unit.objects.select_related("incident__category", "station").get(pk=unit.pk)
     context = {"unit": unit, "answers": next_statuses(unit)} | assignment(unit)
     return render(request, "units/crew.html", context)
 
@@ -134,7 +143,10 @@ def crew_sign_on(request: HttpRequest) -> HttpResponse:
     ).first()
     if unit is None:
         raise Http404("no such unit in your agency")
-    crew_unit(user, unit, actor=user)
+    try:
+        crew_unit(user, unit, actor=user)
+    except ActionError as error:
+        messages.error(request, error.message)
     return redirect("units:crew")
 
 
@@ -145,10 +157,19 @@ def crew_sign_off(request: HttpRequest) -> HttpResponse:
     return redirect("units:crew")
 
 
+def crews_unit(user: User) -> Unit | None:
+    """The crew's unit, looked up again: it may have been retired or moved since."""
+    if user.unit_id is None:
+        return None
+    units = Unit.objects.filter(agency=user.agency_id, is_active=True)
+    return units.select_related("incident__category").filter(pk=user.unit_id).first()
+
+
 def crewed_unit(user: User) -> Unit:
-    if user.unit is None:
+    found = crews_unit(user)
+    if found is None:
         raise Http404("sign on to a unit first")
-    return user.unit
+    return found
 
 
 @require_POST
@@ -156,7 +177,10 @@ def crew_status(request: HttpRequest) -> HttpResponse:
     user = crew_of(request)
     unit = crewed_unit(user)
     try:
-        change_unit_status(unit, status=request.POST.get("status", ""), actor=user)
+        status = request.POST.get("status", "")
+        change_unit_status(
+            unit, status=status, actor=user, expected=seen_status(request)
+        )
     except ActionError as error:
         messages.error(request, error.message)
     return redirect("units:crew")

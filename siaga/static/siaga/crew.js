@@ -1,13 +1,14 @@
 // The crew's phone: share the unit's position from the browser. Only the newest fix
 // waits to be sent (a live map wants where the unit is, not where it was), at most one
-// every 15 s; on a dead or slow connection it is retried. The choice to share survives
-// a reload of the page.
+// every 15 s; on a dead or slow connection it is retried, and a send that hangs is
+// given up after 20 s. The choice to share survives a reload, for this unit only.
 (function () {
   "use strict";
   const button = document.getElementById("share-position");
   const state = document.getElementById("share-state");
   if (!button) return;
-  const MIN_GAP_MS = 15000, RETRY_MS = 10000, KEY = "siaga:share-position";
+  const MIN_GAP_MS = 15000, RETRY_MS = 10000, GIVE_UP_MS = 20000, FRESH_MS = 30000;
+  const KEY = "siaga:share-position:" + button.dataset.url;
   const headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
   let watch = null, pending = null, lastSent = 0, sending = false, timer = null;
 
@@ -22,11 +23,14 @@
     const fix = pending;
     pending = null;
     sending = true;
+    const abort = new AbortController();
+    const hung = setTimeout(function () { abort.abort(); }, GIVE_UP_MS);
     fetch(button.dataset.url, {
       method: "POST",
       credentials: "same-origin",
       headers: Object.assign({ "Content-Type": "application/json" }, headers),
-      body: JSON.stringify({ positions: [fix] }),
+      body: JSON.stringify({ positions: [body(fix)] }),
+      signal: abort.signal,
     }).then(function (response) {
       if (response.status >= 500) throw new Error("server " + response.status);
       lastSent = Date.now();
@@ -35,12 +39,25 @@
       pending = pending || fix;
       say(button.dataset.waiting);
       later(RETRY_MS);
-    }).finally(function () { sending = false; });
+    }).finally(function () {
+      clearTimeout(hung);
+      sending = false;
+      if (pending && watch !== null) later(MIN_GAP_MS);  // a fix that came in meanwhile
+    });
+  }
+
+  // A fresh fix goes without its time, so the server stamps it (a phone's clock may be
+  // minutes off); one held back by a bad connection keeps the time it was taken.
+  function body(fix) {
+    const sent = Object.assign({}, fix);
+    delete sent.taken;
+    if (Date.now() - fix.taken > FRESH_MS) sent.at = new Date(fix.taken).toISOString();
+    return sent;
   }
 
   function fixOf(position) {
     const c = position.coords;
-    const fix = { lat: c.latitude, lon: c.longitude, at: new Date(position.timestamp).toISOString() };
+    const fix = { lat: c.latitude, lon: c.longitude, taken: position.timestamp };
     if (c.accuracy != null) fix.accuracy_m = Math.min(Math.round(c.accuracy), 100000);
     if (c.speed != null && !isNaN(c.speed)) fix.speed_kmh = Math.round(c.speed * 36) / 10;
     if (c.heading != null && !isNaN(c.heading)) fix.heading = Math.round(c.heading) % 360;
@@ -62,6 +79,8 @@
   function stop() {
     if (watch !== null) navigator.geolocation.clearWatch(watch);
     watch = null;
+    pending = null;
+    clearTimeout(timer);
     localStorage.removeItem(KEY);
     button.textContent = button.dataset.off;
     button.setAttribute("aria-pressed", "false");
@@ -69,4 +88,7 @@
 
   button.addEventListener("click", function () { if (watch === null) start(); else stop(); });
   if (localStorage.getItem(KEY) === "on") start();
+  // Leaving the unit stops sharing, so the next crew on this phone starts afresh.
+  const leave = document.querySelector("form.sign-off");
+  if (leave) leave.addEventListener("submit", stop);
 })();

@@ -7,7 +7,7 @@
   if (document.body.dataset.live !== "on") return;
   const indicator = document.getElementById("live-status");
   function show(state) { if (indicator) indicator.dataset.state = state; }
-  let lastId = null, broken = false;
+  let lastId = null;
   function connect() {
     // A brand-new EventSource does not know the last id it saw: pass it along.
     const url = "/live/events" + (lastId ? "?last_event_id=" + lastId : "");
@@ -24,13 +24,12 @@
     });
     source.addEventListener("reset", function () { window.location.reload(); });
     source.addEventListener("open", function () {
-      // Moves are not replayed: after a gap, maps reload the units.
-      if (broken) document.body.dispatchEvent(new CustomEvent("siaga:reconnected"));
-      broken = false;
+      // Moves are not replayed: once the stream is (again) open, maps reload the units,
+      // so a move between the page's first load and the stream is not missed either.
+      document.body.dispatchEvent(new CustomEvent("siaga:reconnected"));
       show("on");
     });
     source.addEventListener("error", function () {
-      broken = true;
       show("off");
       // EventSource retries a dropped stream itself, but gives up on an HTTP error
       // (a 503 while the server restarts or fails over): then start a new one.

@@ -31,7 +31,7 @@
         layer.clearLayers();
         data.incidents.forEach(function (i) {
           const marker = L.circleMarker([i.lat, i.lon], { radius: 9, color: i.priority <= 1 ? "#b00020" : "#e65100" });
-          marker.bindPopup('<a href="/insiden/' + i.number + '/">' + i.number + "</a><br>" + i.category + " · " + i.status);
+          marker.bindPopup('<a href="/insiden/' + escape(i.number) + '/">' + escape(i.number) + "</a><br>" + escape(i.category) + " · " + escape(i.status));
           layer.addLayer(marker);
         });
       });

@@ -189,8 +189,8 @@ def test_the_ambulance_crew_records_the_handover(
     hospital = Landmark.objects.get(name="RSUD Kota Tangerang")
     plan_trip(incident, actor=None, patient_name="Ibu Sumarni", destination=hospital)
     unit = Unit.objects.get(call_sign="AMB-119-01")
-    assign_unit(unit, incident=incident, actor=dinkes_operator)
     crew_unit(crew, unit, actor=crew)
+    assign_unit(unit, incident=incident, actor=dinkes_operator)
     client = page_client(crew)
 
     for status in ("en_route", "on_scene", "transporting", "at_hospital"):
@@ -228,3 +228,38 @@ def test_a_crew_reports_positions_for_its_own_unit_only(damkar_crew: User) -> No
     assert post("DAMKAR-01", csrf="forged") == 403
     unit = Unit.objects.get(call_sign="DAMKAR-01")
     assert (unit.lat, unit.lon) == (-6.19, 106.64)
+
+
+def test_a_button_on_an_old_page_does_not_undo_a_new_assignment(
+    make_incident: MakeIncident, damkar_crew: User, damkar_operator: User
+) -> None:
+    unit = Unit.objects.get(call_sign="DAMKAR-01")
+    crew_unit(damkar_crew, unit, actor=damkar_crew)
+    client = page_client(damkar_crew)
+    assert 'name="from" value="available"' in client.get("/unit/").content.decode()
+    fire = make_incident()
+    assign_unit(unit, incident=fire, actor=damkar_operator)  # meanwhile, on the console
+
+    client.post("/unit/status/", {"status": "out_of_service", "from": "available"})
+
+    unit.refresh_from_db()
+    assert unit.status == UnitStatus.ASSIGNED and unit.incident == fire
+    assert "look again" in client.get("/unit/").content.decode()
+
+
+def test_a_crew_cannot_sign_on_to_a_unit_on_a_job_nor_use_a_retired_one(
+    make_incident: MakeIncident, damkar_crew: User
+) -> None:
+    busy = Unit.objects.get(call_sign="DAMKAR-02")
+    assign_unit(busy, incident=make_incident(), actor=None)
+    client = page_client(damkar_crew)
+
+    client.post("/unit/naik/", {"unit": "DAMKAR-02"})
+    damkar_crew.refresh_from_db()
+    assert damkar_crew.unit is None
+
+    crew_unit(damkar_crew, Unit.objects.get(call_sign="DAMKAR-01"), actor=None)
+    Unit.objects.filter(call_sign="DAMKAR-01").update(is_active=False)
+    refused = client.post("/unit/status/", {"status": "out_of_service"})
+    assert refused.status_code == 404
+    assert 'id="crew-live"' in client.get("/unit/").content.decode()  # choose again
