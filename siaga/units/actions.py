@@ -22,6 +22,7 @@ from siaga.lib.errors import Conflict, IllegalTransition, InvalidInput
 from siaga.units.models import (
     ALLOWED_TRANSITIONS,
     COMMITTED,
+    TRIP_FIELDS,
     AmbulanceTrip,
     Unit,
     UnitKind,
@@ -208,19 +209,6 @@ def prune_unit_positions() -> int:
     cutoff = timezone.now() - timedelta(days=settings.SIAGA_AVL_RETENTION_DAYS)
     deleted, _ = UnitPosition.objects.filter(at__lt=cutoff).delete()
     return deleted
-
-
-TRIP_FIELDS = [
-    "patient_name",
-    "patient_age",
-    "patient_condition",
-    "is_deceased",
-    "pickup",
-    "destination",
-    "destination_other",
-    "eligibility_note",
-    "is_eligible",
-]
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from siaga.areas.models import Landmark
-from siaga.units.models import AmbulanceTrip
+from siaga.units.models import TRIP_FIELDS, AmbulanceTrip
 
 HOSPITAL_KIND = "rumah sakit"
 
@@ -27,17 +27,7 @@ class TripForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = AmbulanceTrip
-        fields = [
-            "patient_name",
-            "patient_age",
-            "patient_condition",
-            "is_deceased",
-            "pickup",
-            "destination",
-            "destination_other",
-            "eligibility_note",
-            "is_eligible",
-        ]
+        fields = TRIP_FIELDS
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -227,6 +227,20 @@ class RunCard(models.Model):
         return frozenset(k.strip() for k in self.unit_kinds.split(",") if k.strip())
 
 
+# What the agency writes down about a trip (the times come from the unit's statuses).
+TRIP_FIELDS = [
+    "patient_name",
+    "patient_age",
+    "patient_condition",
+    "is_deceased",
+    "pickup",
+    "destination",
+    "destination_other",
+    "eligibility_note",
+    "is_eligible",
+]
+
+
 class AmbulanceTrip(models.Model):
     """A free-ambulance trip ("ambulans gratis"): who is picked up where, taken to
     which hospital, handed over to whom and when, and when the unit was free again.
