@@ -82,7 +82,7 @@
         if (u.lat === null || u.lon === null) return;
         let marker = markers[u.call_sign];
         if (!marker) {
-          marker = markers[u.call_sign] = L.marker([u.lat, u.lon], { icon: icon(u), title: u.call_sign }).addTo(group);
+          marker = markers[u.call_sign] = L.marker([u.lat, u.lon], { icon: icon(u), title: u.call_sign, keyboard: false }).addTo(group);
           marker.bindPopup("");
         } else {
           marker.setLatLng([u.lat, u.lon]);
