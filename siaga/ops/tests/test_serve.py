@@ -63,4 +63,4 @@ def test_rerunning_the_demo_keeps_existing_data(
     finally:
         database.close()
     assert mode == "wal"
-    assert users == 15  # one per role and one per team agency
+    assert users == 23  # one per role and team agency, a crew per agency with units
