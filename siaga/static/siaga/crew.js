@@ -4,6 +4,16 @@
 // given up after 20 s. The choice to share survives a reload, for this unit only.
 (function () {
   "use strict";
+  // The page polls itself; an answer without the crew's part (signed out, the session
+  // ended, the unit retired) must not blank it: load the page properly instead.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    const detail = event.detail;
+    if (detail.target.id === "crew-live" && !String(detail.serverResponse).includes('id="crew-live"')) {
+      detail.shouldSwap = false;
+      window.location.reload();
+    }
+  });
+
   const button = document.getElementById("share-position");
   const state = document.getElementById("share-state");
   if (!button) return;

@@ -67,7 +67,7 @@ def test_status_buttons_move_the_unit_and_the_incident(
 
 
 def test_a_unit_too_long_in_its_status_is_flagged(
-    make_incident: MakeIncident, damkar_operator: User, settings: object
+    make_incident: MakeIncident, damkar_operator: User
 ) -> None:
     unit = Unit.objects.get(call_sign="DAMKAR-01")
     assign_unit(unit, incident=make_incident(), actor=None)

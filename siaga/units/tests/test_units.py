@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
+from pytest_django.fixtures import Settings
 
 from siaga.accounts.models import User
 from siaga.dispatching.actions import acknowledge_dispatch
@@ -98,3 +99,13 @@ def test_concurrent_clicks_assign_a_unit_exactly_once(
     assert sorted(outcomes) == ["refused"] * (CLICKS - 1) + ["won"]
     unit.refresh_from_db()
     assert unit.status == UnitStatus.ASSIGNED and unit.incident in incidents
+
+
+def test_a_misspelt_overdue_status_stops_the_start(
+    settings: Settings,
+) -> None:
+    from siaga.units.apps import overdue_settings
+
+    assert overdue_settings() == []
+    settings.SIAGA_UNIT_OVERDUE_MINUTES = {"enroute": 20}
+    assert [problem.id for problem in overdue_settings()] == ["units.E001"]
