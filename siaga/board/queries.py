@@ -15,6 +15,7 @@ from siaga.dispatching.models import Dispatch, DispatchStatus
 from siaga.incidents.models import Incident, IncidentStatus
 from siaga.intake.models import CallState, Classification, Contact
 from siaga.referrals.models import Referral
+from siaga.units.models import Unit, UnitStatus
 
 ON_FLOOR = [Role.CALL_TAKER, Role.ROOM_OPERATOR, Role.AGENCY_OPERATOR, Role.SUPERVISOR]
 
@@ -36,6 +37,8 @@ class Board:
     contacts_by_classification: list[tuple[str, int]]
     on_duty: list[User]
     open_referrals: list[Referral]
+    units_by_status: list[tuple[str, int]]
+    overdue_units: list[Unit]
 
 
 def build_board() -> Board:
@@ -81,7 +84,22 @@ def build_board() -> Board:
             .select_related("neighbour", "incident", "contact")
             .order_by("escalated_at", "ack_deadline_at")[:20]
         ),
+        units_by_status=_labelled(
+            Counter(
+                Unit.objects.filter(is_active=True).values_list("status", flat=True)
+            ),
+            dict(UnitStatus.choices),
+        ),
+        overdue_units=_overdue_units(),
     )
+
+
+def _overdue_units() -> list[Unit]:
+    """Units longer in their status than SIAGA_UNIT_OVERDUE_MINUTES allows."""
+    busy = Unit.objects.filter(is_active=True).exclude(status=UnitStatus.AVAILABLE)
+    now = timezone.now()
+    found = [u for u in busy.select_related("agency", "incident") if u.is_overdue(now)]
+    return sorted(found, key=lambda u: u.status_since)
 
 
 def _counts(rows: QuerySet[Incident], field: str) -> list[tuple[str, int]]:

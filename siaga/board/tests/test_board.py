@@ -10,10 +10,13 @@ import time_machine
 from django.utils import timezone
 
 from siaga.accounts.models import User
+from siaga.accounts.roles import Role
 from siaga.incidents.models import Incident
 from siaga.intake.actions import classify_contact, record_contact
 from siaga.ops.worker import run_once
-from siaga.testing import page_client
+from siaga.testing import make_user, page_client
+from siaga.units.actions import assign_unit
+from siaga.units.models import Unit
 
 MakeIncident = Callable[..., Incident]
 
@@ -78,3 +81,27 @@ def test_the_map_shows_an_agency_only_its_own_incidents(
     assert [i["number"] for i in mine["incidents"]] == [fire.number]
     assert {i["number"] for i in everything["incidents"]} == {fire.number, sick.number}
     assert everything["outline"]["type"] == "Polygon"
+    # Units too: an agency its own, the floor all; a crew reads no map at all.
+    assert {u["agency"] for u in mine["units"]} == {"DAMKAR"}
+    assert {"DAMKAR", "DINKES", "POLRES"} <= {u["agency"] for u in everything["units"]}
+
+
+def test_the_board_lists_units_too_long_in_their_status(
+    supervisor: User, make_incident: MakeIncident
+) -> None:
+    unit = Unit.objects.get(call_sign="DAMKAR-01")
+    assign_unit(unit, incident=make_incident(), actor=None)
+    Unit.objects.filter(pk=unit.pk).update(
+        status_since=timezone.now() - timedelta(minutes=10)
+    )
+
+    html = page_client(supervisor).get("/papan/").content.decode()
+
+    overdue = html[html.index('class="plain overdue-units"') :][:600]
+    assert "DAMKAR-01" in overdue and "Ditugaskan" in overdue
+    assert "Ditugaskan: <strong>1</strong>" in html
+
+
+def test_a_crew_reads_no_map(make_incident: MakeIncident) -> None:
+    crew = make_user("kru-x", Role.RESPONDER, "DAMKAR")
+    assert page_client(crew).get("/papan/peta.json").status_code == 403
