@@ -316,6 +316,7 @@ INSTALLED_APPS = [
     "siaga.units",
     "siaga.ops",
     "siaga.board",
+    "siaga.stats",
 ]
 
 MIDDLEWARE = [
