@@ -16,6 +16,7 @@ urlpatterns = [
     path("opd/", include("siaga.dispatching.urls")),
     path("unit/", include("siaga.units.urls")),  # the crew's phone
     path("papan/", include("siaga.board.urls")),
+    path("statistik/", include("siaga.stats.urls")),
     path("rujukan/", include("siaga.referrals.urls")),
     path("peringatan/", include("siaga.alerts.urls")),  # the page; feed.atom is public
     path("", include("siaga.intake.public_urls")),  # /lapor/, /lacak/<code>/: public

@@ -38,6 +38,7 @@ class Can(StrEnum):
     EXCHANGE_REFERRALS = "exchange_referrals"
     REPORT_POSITIONS = "report_positions"
     CREW_UNIT = "crew_unit"
+    VIEW_STATISTICS = "view_statistics"  # an agency operator: its own agency's only
     ADMINISTER = "administer"
 
 
@@ -64,10 +65,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
             Can.RESPOND_TO_DISPATCH,
             Can.VIEW_REFERENCE,
             Can.REPORT_POSITIONS,
+            Can.VIEW_STATISTICS,
         }
     ),
     Role.SUPERVISOR: CALL_FLOOR
-    | {Can.VIEW_EVENT_LOG, Can.VIEW_BOARD, Can.ISSUE_ALERTS},
+    | {Can.VIEW_EVENT_LOG, Can.VIEW_BOARD, Can.ISSUE_ALERTS, Can.VIEW_STATISTICS},
     Role.ADMIN: frozenset(Can) - {Can.CREW_UNIT},  # an admin is never a unit's crew
     # A big screen in the theatre room: reads incidents, never callers' personal data.
     Role.WALLBOARD: frozenset({Can.VIEW_INCIDENTS, Can.VIEW_BOARD, Can.VIEW_REFERENCE}),

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,7 +11,7 @@ from siaga.accounts.roles import Can
 from siaga.areas.locate import Candidates, candidates
 from siaga.areas.models import Area, AreaKind
 from siaga.incidents.actions import add_incident_note
-from siaga.incidents.models import Incident
+from siaga.incidents.models import Incident, IncidentStatus
 from siaga.incidents.timeline import timeline
 from siaga.lib.errors import ActionError
 
@@ -18,13 +19,50 @@ LIST_LIMIT = 200
 
 
 def incident_list(request: HttpRequest) -> HttpResponse:
+    """Open incidents; with `semua`, every one; the statistics link here with filters
+    (`dari`, `sampai`, `kategori`, `opd`, `kecamatan`) to the incidents behind a figure."""
     user = require(request.user, Can.VIEW_INCIDENTS)
     show_open = "semua" not in request.GET
-    incidents = Incident.objects.visible_to(user).for_display()
+    visible = Incident.objects.visible_to(user).for_display()
     if show_open:
-        incidents = incidents.open()
-    context = {"incidents": incidents[:LIST_LIMIT], "show_open": show_open}
+        visible = visible.open()
+    try:
+        incidents, filtered = behind_a_figure(visible, request.GET)
+    except ActionError as error:
+        messages.error(request, error.message)
+        incidents, filtered = visible.none(), True
+    context = {
+        "incidents": incidents[:LIST_LIMIT],
+        "show_open": show_open,
+        "filtered": filtered,
+    }
     return render(request, "incidents/list.html", context)
+
+
+FILTERS = {
+    "kategori": "category__code",
+    "opd": "dispatches__agency__code",
+    "kecamatan": "kecamatan__name",
+}
+
+
+def behind_a_figure(
+    incidents: QuerySet[Incident], query: QueryDict
+) -> tuple[QuerySet[Incident], bool]:
+    """The incidents a statistics figure counts: opened in the period, not merged, of
+    the category, agency or kecamatan asked for."""
+    from siaga.stats.period import period_from
+
+    asked = {key: query[key][:120] for key in FILTERS if query.get(key)}
+    if not asked and "dari" not in query:
+        return incidents, False
+    period = period_from(query)
+    incidents = incidents.filter(
+        opened_at__gte=period.start, opened_at__lt=period.end
+    ).exclude(status=IncidentStatus.MERGED)
+    for key, value in asked.items():
+        incidents = incidents.filter(**{FILTERS[key]: value})
+    return incidents.distinct(), True
 
 
 def incident_detail(request: HttpRequest, number: str) -> HttpResponse:

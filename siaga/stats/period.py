@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -28,6 +29,9 @@ class Period:
         end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=WIB)
         return cls(start, end)
 
+    def last_day(self) -> date:
+        return (self.end - timedelta(days=1)).astimezone(WIB).date()
+
     @classmethod
     def month(cls, text: str) -> Period:
         """`2026-11` → 1 November 00:00 WIB up to 1 December 00:00 WIB."""
@@ -40,3 +44,27 @@ class Period:
         first = date(year, month, 1)
         following = date(year + month // 12, month % 12 + 1, 1)
         return cls.days(first, following - timedelta(days=1))
+
+
+def this_month() -> Period:
+    today = datetime.now(WIB).date()
+    return Period.days(today.replace(day=1), today)
+
+
+def day_of(raw: str, field: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip()[:10])
+    except ValueError:
+        message = f"{raw[:20]!r} is not a date like 2026-11-30"
+        raise InvalidInput(message, field=field) from None
+
+
+def period_from(query: Mapping[str, str]) -> Period:
+    """`?dari=2026-11-01&sampai=2026-11-30` (WIB days); this month when left out."""
+    first, last = query.get("dari", ""), query.get("sampai", "")
+    if not first and not last:
+        return this_month()
+    today = datetime.now(WIB).date()
+    start = day_of(first, "dari") if first else today.replace(day=1)
+    end = day_of(last, "sampai") if last else today
+    return Period.days(start, end)

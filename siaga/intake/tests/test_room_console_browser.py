@@ -67,6 +67,7 @@ def test_a_whatsapp_message_and_a_web_report_become_one_incident(
     expect(conversation).to_be_visible(timeout=15_000)
     conversation.click()
     room.wait_for_selector("#triage-form")
+    room.wait_for_load_state("domcontentloaded")  # its scripts, before the test acts
 
     # Proposed beside it: the web report about the same tree, 0.1 km away.
     proposal = room.locator(".proposals label", has_text="Pohon besar tumbang")

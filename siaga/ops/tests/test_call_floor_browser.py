@@ -53,6 +53,9 @@ def test_a_call_becomes_a_dispatched_incident_that_agencies_see_live(
     item.focus()
     call_taker.keyboard.press("Enter")
     call_taker.wait_for_selector("#triage-form")
+    # The form is there before the page's scripts (shortcuts, category defaults) run;
+    # a person cannot type that fast, a test can: wait for them.
+    call_taker.wait_for_load_state("domcontentloaded")
     call_taker.keyboard.press("1")
     call_taker.select_option("#id_category", "pohon-tumbang")
     call_taker.fill("#id_address", "depan psr anyar")

@@ -1,0 +1,3 @@
+from siaga.stats.tests.month import november
+
+__all__ = ["november"]
