@@ -20,7 +20,7 @@ LIST_LIMIT = 200
 
 def incident_list(request: HttpRequest) -> HttpResponse:
     """Open incidents; with `semua`, every one. The statistics link here with filters
-    (`dari`, `sampai`, `kategori`, `opd`, `kecamatan`): the incidents behind a figure."""
+    (`dari`, `sampai`, `kategori`, `opd`, `kecamatan`): what a figure counts."""
     user = require(request.user, Can.VIEW_INCIDENTS)
     show_open = "semua" not in request.GET
     visible = Incident.objects.visible_to(user).for_display()
