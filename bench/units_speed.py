@@ -204,7 +204,7 @@ def measure_recommend(incident: Incident, queries: int) -> Recommending:
     # The ranking step alone, and the candidate queries alone.
     fetch_rows, fetch_unordered, fetch_units = [], [], []
     for _ in range(max(queries // 10, 20)):
-        ordered = candidates_for(incident).values_list(*columns)
+        ordered = candidates_for(incident).values_list(*columns)  # the model's order
         fetch_rows.append(timed(list, ordered)[0])
         unordered = candidates_for(incident).order_by().values_list(*columns)
         fetch_unordered.append(timed(list, unordered)[0])
@@ -452,9 +452,9 @@ position, and `rank_rows` agreed with `rank` ({rec.disagreements} disagreements)
 | {rec.fetch_rows_ms:.1f} ms | {rec.fetch_units_ms / rec.fetch_rows_ms:.1f} |
 
 Most of `recommend()` is its candidate query: fetching {rec.candidates:,} rows of five
-columns through the ORM. It keeps the model's default ordering (agency code, call
-sign: a join and a sort the ranking does not need); with `.order_by()` the same
-rows take {rec.fetch_rows_unordered_ms:.1f} ms at p50.
+columns through the ORM. The row shown keeps the model's default ordering (agency
+code, call sign: a join and a sort the ranking does not need); `recommend()` drops
+it with `.order_by()`, and those rows take {rec.fetch_rows_unordered_ms:.1f} ms at p50.
 
 **Vehicle positions (AVL).** Positions per second, best of {ingest.rounds} rounds of
 {ingest.fixes:,} fixes each (a minute old), through
