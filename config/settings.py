@@ -317,6 +317,7 @@ INSTALLED_APPS = [
     "siaga.ops",
     "siaga.board",
     "siaga.stats",
+    "siaga.shifts",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("unit/", include("siaga.units.urls")),  # the crew's phone
     path("papan/", include("siaga.board.urls")),
     path("statistik/", include("siaga.stats.urls")),
+    path("giliran/", include("siaga.shifts.urls")),
     path("rujukan/", include("siaga.referrals.urls")),
     path("peringatan/", include("siaga.alerts.urls")),  # the page; feed.atom is public
     path("", include("siaga.intake.public_urls")),  # /lapor/, /lacak/<code>/: public

@@ -39,11 +39,14 @@ class Can(StrEnum):
     REPORT_POSITIONS = "report_positions"
     CREW_UNIT = "crew_unit"
     VIEW_STATISTICS = "view_statistics"  # an agency operator: its own agency's only
+    KEEP_SHIFTS = "keep_shifts"  # check in and out, hand over, see who is on duty
+    PLAN_ROTA = "plan_rota"  # the rota and everyone's workload
     ADMINISTER = "administer"
 
 
 CALL_FLOOR = frozenset(
     {
+        Can.KEEP_SHIFTS,
         Can.VIEW_INCIDENTS,
         Can.WRITE_INCIDENTS,
         Can.VIEW_CONTACTS,
@@ -66,10 +69,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
             Can.VIEW_REFERENCE,
             Can.REPORT_POSITIONS,
             Can.VIEW_STATISTICS,
+            Can.KEEP_SHIFTS,
         }
     ),
     Role.SUPERVISOR: CALL_FLOOR
-    | {Can.VIEW_EVENT_LOG, Can.VIEW_BOARD, Can.ISSUE_ALERTS, Can.VIEW_STATISTICS},
+    | {
+        Can.VIEW_EVENT_LOG,
+        Can.VIEW_BOARD,
+        Can.ISSUE_ALERTS,
+        Can.VIEW_STATISTICS,
+        Can.PLAN_ROTA,
+    },
     Role.ADMIN: frozenset(Can) - {Can.CREW_UNIT},  # an admin is never a unit's crew
     # A big screen in the theatre room: reads incidents, never callers' personal data.
     Role.WALLBOARD: frozenset({Can.VIEW_INCIDENTS, Can.VIEW_BOARD, Can.VIEW_REFERENCE}),

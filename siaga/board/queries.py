@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from siaga.accounts.models import User
-from siaga.accounts.roles import Role
 from siaga.dispatching.models import Dispatch, DispatchStatus
 from siaga.incidents.models import Incident, IncidentStatus
 from siaga.intake.models import CallState, Classification, Contact
 from siaga.referrals.models import Referral
+from siaga.shifts.models import Duty
 from siaga.units.models import Unit, UnitStatus
-
-ON_FLOOR = [Role.CALL_TAKER, Role.ROOM_OPERATOR, Role.AGENCY_OPERATOR, Role.SUPERVISOR]
 
 
 def start_of_today() -> datetime:
@@ -73,11 +71,9 @@ def build_board() -> Board:
             dict(Classification.choices),
         ),
         on_duty=list(
-            User.objects.filter(
-                is_active=True,
-                role__in=ON_FLOOR,
-                last_login__gte=timezone.now() - timedelta(hours=12),
-            ).select_related("agency")
+            User.objects.filter(duties__in=Duty.objects.on_duty())
+            .select_related("agency")
+            .distinct()
         ),
         open_referrals=list(
             Referral.objects.open()

@@ -55,6 +55,7 @@ def load_dataset(data: dict[str, Any], *, actor: User | None) -> Counter[str]:
     _categories(created, data["categories"], agencies)
     _stations(created, data.get("stations", []), agencies)
     _run_cards(created, data.get("run_cards", {}))
+    _shift_patterns(created, data.get("shift_patterns", []))
     return created
 
 
@@ -192,6 +193,15 @@ def _stations(
                     **unit,
                 ),
             )
+
+
+def _shift_patterns(created: Counter[str], items: list[dict[str, str]]) -> None:
+    """How each role's 24 hours are cut into shifts (a supervisor may change them)."""
+    from siaga.shifts.models import ShiftPattern
+
+    for item in items:
+        if not ShiftPattern.objects.filter(role=item["role"]).exists():
+            _create(created, ShiftPattern(**item))
 
 
 def _run_cards(created: Counter[str], cards: dict[str, str]) -> None:

@@ -105,3 +105,17 @@ def test_the_board_lists_units_too_long_in_their_status(
 def test_a_crew_reads_no_map(make_incident: MakeIncident) -> None:
     crew = make_user("kru-x", Role.RESPONDER, "DAMKAR")
     assert page_client(crew).get("/papan/peta.json").status_code == 403
+
+
+def test_the_board_shows_who_checked_in(supervisor: User) -> None:
+    from siaga.shifts.actions import check_in
+
+    on = make_user("sari", Role.CALL_TAKER)
+    make_user("budi", Role.CALL_TAKER)  # signed in somewhere, but not on shift
+    check_in(on, actor=on)
+
+    html = page_client(supervisor).get("/papan/").content.decode()
+
+    on_duty = html[html.index("petugas bertugas") - 40 :]
+    assert '<span class="n">1</span> petugas bertugas' in html
+    assert "sari" in on_duty and "budi" not in on_duty
