@@ -248,3 +248,59 @@ def _handling(incidents: QuerySet[Incident]) -> list[float]:
     return [
         seconds(handled[str(pk)], at) for pk, at in opened.items() if str(pk) in handled
     ]
+
+
+NO_PLACE = "(tanpa lokasi)"
+
+
+def place_name(lat: float | None, lon: float | None) -> str:
+    """The kelurahan a point lies in, else its kecamatan (kelurahan have boundaries only
+    after an import), else its jurisdiction; NO_PLACE without a point."""
+    from siaga.areas.locate import locate
+
+    if lat is None or lon is None:
+        return NO_PLACE
+    found = locate(lat, lon)
+    area = found.kelurahan or found.kecamatan or found.jurisdiction
+    return area.name if area is not None else NO_PLACE
+
+
+def prank_map(period: Period, agency: Agency | None = None) -> dict[str, list[int]]:
+    """Prank contacts by place and WIB hour: {place: [24 counts]}, most first. A call
+    carries a place only when its handset sent one (AML) or the taker marked it."""
+    pranks = scope(period, agency).contacts.filter(classification="prank")
+    grid: dict[str, list[int]] = {}
+    for lat, lon, at in pranks.values_list("lat", "lon", "received_at"):
+        grid.setdefault(place_name(lat, lon), [0] * 24)[at.astimezone(WIB).hour] += 1
+    return dict(sorted(grid.items(), key=lambda item: (-sum(item[1]), item[0])))
+
+
+@dataclass(frozen=True)
+class MonthTotals:
+    month: str  # 2026-11
+    contacts: int
+    incidents: int
+    pranks: int
+
+
+def trend(
+    last: str, months: int = 12, agency: Agency | None = None
+) -> list[MonthTotals]:
+    """Totals for each of the `months` months up to `last` (`2026-11`), oldest first."""
+    year, month = (
+        int(part) for part in Period.month(last).start.strftime("%Y %m").split()
+    )
+    found = []
+    for back in range(months - 1, -1, -1):
+        y, m = divmod(year * 12 + month - 1 - back, 12)
+        label = f"{y:04d}-{m + 1:02d}"
+        rows = scope(Period.month(label), agency)
+        found.append(
+            MonthTotals(
+                month=label,
+                contacts=rows.contacts.count(),
+                incidents=rows.incidents.count(),
+                pranks=rows.contacts.filter(classification="prank").count(),
+            )
+        )
+    return found

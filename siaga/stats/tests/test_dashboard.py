@@ -64,3 +64,14 @@ ALLOWED = {Role.SUPERVISOR, Role.ADMIN, Role.AGENCY_OPERATOR}
 def test_every_other_role_is_refused(db: None, role: str) -> None:
     user = make_user(f"u-{role}", role, "DAMKAR" if role in AGENCY_ROLES else "")
     assert page_client(user).get("/statistik/").status_code == 403
+
+
+def test_the_page_shows_the_prank_map_and_the_trend(
+    november: dict[str, Incident], supervisor: User
+) -> None:
+    page = page_client(supervisor).get(f"/statistik/{NOVEMBER}").content.decode()
+
+    prank_map = page[page.index('class="heat prank-map"') :]
+    assert "(tanpa lokasi)" in prank_map and 'class="hot">1</td>' in prank_map
+    trend = page[page.index('class="figures trend"') :]
+    assert "2026-11" in trend and "2025-12" in trend and "2026-12" not in trend

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+import time_machine
 
 from siaga.agencies.models import Agency
 from siaga.incidents.models import Incident
+from siaga.intake.models import Contact
 from siaga.lib.errors import InvalidInput
 from siaga.lib.fields import WIB
 from siaga.stats.figures import Spread, counts, spread, timings
@@ -90,3 +92,32 @@ def test_periods_are_whole_wib_days() -> None:
 def test_an_empty_spread_has_no_figures() -> None:
     assert spread([]) == Spread(0, None, None)
     assert spread([7]) == Spread(1, 7.0, 7.0)
+
+
+def test_the_prank_map_places_pranks_by_hour(november: dict[str, Incident]) -> None:
+    from siaga.intake.actions import classify_contact, record_contact
+    from siaga.stats.figures import NO_PLACE, prank_map
+
+    with time_machine.travel(wib(20, 21), tick=False):
+        located, _ = record_contact(channel="sms", sender="081299990000", actor=None)
+    Contact.objects.filter(pk=located.pk).update(lat=-6.1746, lon=106.6339)
+    classify_contact(located, classification="prank", actor=None)
+
+    grid = prank_map(NOVEMBER)
+
+    assert set(grid) == {NO_PLACE, "Tangerang"}  # the 9:00 call had no place
+    assert grid[NO_PLACE][9] == 1 and sum(grid[NO_PLACE]) == 1
+    assert grid["Tangerang"][21] == 1 and sum(grid["Tangerang"]) == 1
+
+
+def test_the_trend_counts_each_month(november: dict[str, Incident]) -> None:
+    from siaga.stats.figures import MonthTotals, trend
+
+    months = trend("2026-12", months=3)
+
+    assert months == [
+        MonthTotals("2026-10", contacts=1, incidents=0, pranks=0),
+        MonthTotals("2026-11", contacts=7, incidents=3, pranks=1),
+        MonthTotals("2026-12", contacts=1, incidents=0, pranks=0),
+    ]
+    assert [m.month for m in trend("2027-01", months=2)] == ["2026-12", "2027-01"]
