@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy
-from django.db.models import Count, Min, QuerySet
+from django.db.models import CharField, Count, Min, QuerySet
+from django.db.models.functions import Cast, ExtractHour, ExtractIsoWeekDay
 
 from siaga.agencies.models import Agency
 from siaga.dispatching.models import Dispatch
@@ -83,13 +85,22 @@ def grouped(rows: QuerySet[Incident] | QuerySet[Contact], field: str) -> dict[st
     return dict(sorted(pairs, key=lambda pair: (-pair[1], pair[0])))
 
 
-def by_hour_and_weekday(moments: Iterable[datetime]) -> tuple[list[int], list[int]]:
-    """Counts per WIB hour (0–23) and per weekday (Monday first)."""
+def by_hour_and_weekday(
+    rows: QuerySet[Incident] | QuerySet[Contact], field: str
+) -> tuple[list[int], list[int]]:
+    """Counts per WIB hour (0–23) and per weekday (Monday first), grouped in SQL."""
     hours, weekdays = [0] * 24, [0] * 7
-    for moment in moments:
-        local = moment.astimezone(WIB)
-        hours[local.hour] += 1
-        weekdays[local.weekday()] += 1
+    plain = rows.order_by()
+    hour = ExtractHour(field, tzinfo=WIB)
+    for row in (
+        plain.annotate(h=hour).values("h").annotate(n=Count("pk", distinct=True))
+    ):
+        hours[row["h"]] += row["n"]
+    weekday = ExtractIsoWeekDay(field, tzinfo=WIB)  # 1 = Monday
+    for row in (
+        plain.annotate(d=weekday).values("d").annotate(n=Count("pk", distinct=True))
+    ):
+        weekdays[row["d"] - 1] += row["n"]
     return hours, weekdays
 
 
@@ -111,12 +122,8 @@ class Counts:
 
 def counts(period: Period, agency: Agency | None = None) -> Counts:
     rows = scope(period, agency)
-    contact_hours = by_hour_and_weekday(
-        rows.contacts.values_list("received_at", flat=True)
-    )
-    incident_hours = by_hour_and_weekday(
-        rows.incidents.values_list("opened_at", flat=True)
-    )
+    contact_hours = by_hour_and_weekday(rows.contacts, "received_at")
+    incident_hours = by_hour_and_weekday(rows.incidents, "opened_at")
     return Counts(
         contacts=rows.contacts.count(),
         incidents=rows.incidents.count(),
@@ -213,12 +220,13 @@ def _acknowledgements(dispatches: QuerySet[Dispatch]) -> dict[str, Spread]:
 
 
 def _first_events(
-    action: str, target_type: str, ids: Iterable[int], **after: str
+    action: str, target_type: str, targets: QuerySet[Any], **after: str
 ) -> dict[str, datetime]:
-    """The first event of `action` about each target, by target id (the event log)."""
-    wanted = [str(pk) for pk in ids]
+    """The first event of `action` about each target of a queryset, by target id (the
+    event log). The targets stay a subquery: a year's ids need not fit in one query."""
+    ids = targets.order_by().annotate(as_text=Cast("pk", CharField())).values("as_text")
     events = Event.objects.filter(
-        action=action, target_type=target_type, target_id__in=wanted
+        action=action, target_type=target_type, target_id__in=ids
     )
     for key, value in after.items():
         events = events.filter(**{f"after__{key}": value})
@@ -228,25 +236,27 @@ def _first_events(
 
 def _on_scene(dispatches: QuerySet[Dispatch]) -> list[float]:
     """From a dispatch's sending to its agency on scene (`dispatch.on_scene`)."""
-    sent = dict(dispatches.values_list("pk", "sent_at"))
-    arrived = _first_events("dispatch.on_scene", "dispatch", sent)
+    arrived = _first_events("dispatch.on_scene", "dispatch", dispatches)
     return [
-        seconds(arrived[str(pk)], at) for pk, at in sent.items() if str(pk) in arrived
+        seconds(arrived[str(pk)], at)
+        for pk, at in dispatches.values_list("pk", "sent_at")
+        if str(pk) in arrived
     ]
 
 
 def _handling(incidents: QuerySet[Incident]) -> list[float]:
     """From an incident's opening to the first time it was handled (resolved or
     closed, `incident.status_changed`)."""
-    opened = dict(incidents.values_list("pk", "opened_at"))
     handled: dict[str, datetime] = {}
     for status in HANDLED:
         for key, at in _first_events(
-            "incident.status_changed", "incident", opened, status=status
+            "incident.status_changed", "incident", incidents, status=status
         ).items():
             handled[key] = min(at, handled.get(key, at))
     return [
-        seconds(handled[str(pk)], at) for pk, at in opened.items() if str(pk) in handled
+        seconds(handled[str(pk)], at)
+        for pk, at in incidents.values_list("pk", "opened_at")
+        if str(pk) in handled
     ]
 
 
