@@ -100,16 +100,20 @@ def check_out(user: User, *, actor: User | None) -> Duty:
     return duty
 
 
+def takes_over(incoming: User, outgoing: User) -> bool:
+    """Someone else at the same desk: the same role and, for agencies, agency."""
+    same_agency = incoming.agency_id == outgoing.agency_id
+    return incoming != outgoing and incoming.role == outgoing.role and same_agency
+
+
 @transaction.atomic
 def hand_over(
     outgoing: User, *, incoming: User | None, notes: str, actor: User | None
 ) -> Handover:
     """Leave the shift's open items (read now, from live data) and notes to the next
-    operator: a named one, or whoever of the same role takes over."""
-    if incoming is not None and (
-        incoming == outgoing or incoming.role != outgoing.role
-    ):
-        raise InvalidInput("hand over to someone else of your role", field="incoming")
+    operator: a named one, or whoever takes over at the same desk."""
+    if incoming is not None and not takes_over(incoming, outgoing):
+        raise InvalidInput("hand over to someone else at your desk", field="incoming")
     items = open_items(outgoing)
     handover = Handover.objects.create(
         outgoing=outgoing,
@@ -136,7 +140,7 @@ def confirm_handover(handover: Handover, *, user: User) -> Handover:
     if current.confirmed_at is not None:
         raise Conflict("this handover is confirmed already")
     named = current.incoming_id is not None and current.incoming_id != user.pk
-    if user.pk == current.outgoing_id or named or user.role != current.outgoing.role:
+    if named or not takes_over(user, current.outgoing):
         raise IllegalTransition("this handover is for someone else")
     current.confirmed_at, current.confirmed_by = timezone.now(), user
     current.save(update_fields=["confirmed_at", "confirmed_by"])

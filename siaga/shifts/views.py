@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,13 +32,20 @@ from siaga.stats.period import period_from, this_month
 ROTA_DAYS = 7
 
 
+def at_my_desk(user: User, prefix: str = "") -> Q:
+    """Colleagues who take over from each other: the same role (and agency)."""
+    return Q(**{f"{prefix}role": user.role, f"{prefix}agency": user.agency_id})
+
+
 def waiting_for(user: User) -> list[Handover]:
-    """Handovers this user may confirm: named to them, or to their role."""
+    """Handovers this user may confirm: named to them, or to their desk."""
     unconfirmed = Handover.objects.filter(confirmed_at__isnull=True).exclude(
         outgoing=user
     )
-    mine = unconfirmed.filter(outgoing__role=user.role).select_related("outgoing")
-    return [h for h in mine if h.incoming_id in (None, user.pk)]
+    mine = unconfirmed.filter(at_my_desk(user, "outgoing__"))
+    return [
+        h for h in mine.select_related("outgoing") if h.incoming_id in (None, user.pk)
+    ]
 
 
 @require_GET
@@ -49,13 +57,13 @@ def duty_page(request: HttpRequest) -> HttpResponse:
         "on_duty": on_duty,
         "mine": mine,
         "items": open_items(user) if mine else None,
-        "colleagues": User.objects.filter(role=user.role, is_active=True)
+        "colleagues": User.objects.filter(at_my_desk(user), is_active=True)
         .exclude(pk=user.pk)
         .order_by("username"),
         "waiting": waiting_for(user),
-        "recent": Handover.objects.filter(outgoing__role=user.role).select_related(
-            "outgoing", "incoming", "confirmed_by"
-        )[:10],
+        "recent": Handover.objects.filter(
+            at_my_desk(user, "outgoing__")
+        ).select_related("outgoing", "incoming", "confirmed_by")[:10],
     }
     return render(request, "shifts/duty.html", context)
 

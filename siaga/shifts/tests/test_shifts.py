@@ -286,3 +286,18 @@ def test_the_supervisor_plans_the_rota_and_reads_the_workload(
     )
     assert bad.status_code == 302
     assert client.get("/giliran/beban/?dari=kemarin").status_code == 200
+
+
+def test_an_agency_handover_stays_in_its_agency(
+    damkar_operator: User, dinkes_operator: User
+) -> None:
+    handover = hand_over(damkar_operator, incoming=None, notes="x", actor=None)
+
+    with pytest.raises(IllegalTransition):
+        confirm_handover(handover, user=dinkes_operator)
+    with pytest.raises(InvalidInput):
+        hand_over(damkar_operator, incoming=dinkes_operator, notes="", actor=None)
+    page = page_client(dinkes_operator).get("/giliran/").content.decode()
+    assert f'data-handover="{handover.pk}"' not in page
+    colleague = make_user("opd-damkar-2", Role.AGENCY_OPERATOR, "DAMKAR")
+    assert confirm_handover(handover, user=colleague).confirmed_by == colleague
