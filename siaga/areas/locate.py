@@ -8,6 +8,7 @@ query tells), so an import of official boundaries takes effect without a restart
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +42,19 @@ _current: _Index | None = None
 
 def locate(lat: float, lon: float) -> Located:
     """The areas containing a point; each field is None where no boundary covers it."""
+    return _located(_index(), lat, lon)
+
+
+def locate_many(
+    points: Iterable[tuple[float, float]],
+) -> dict[tuple[float, float], Located]:
+    """`locate` for many points at once (a report's), asking once whether the areas
+    changed instead of once per point; each distinct point is located once."""
     index = _index()
+    return {point: _located(index, *point) for point in set(points)}
+
+
+def _located(index: _Index, lat: float, lon: float) -> Located:
     found: dict[str, Area] = {}
     for key in index.points.containing(lat, lon):
         area = index.areas[key]

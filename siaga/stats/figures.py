@@ -22,6 +22,7 @@ from django.db.models import CharField, Count, Min, QuerySet
 from django.db.models.functions import Cast, ExtractHour, ExtractIsoWeekDay
 
 from siaga.agencies.models import Agency
+from siaga.areas.locate import Located, locate_many
 from siaga.dispatching.models import Dispatch
 from siaga.events.models import Event
 from siaga.incidents.models import Incident, IncidentStatus
@@ -91,15 +92,13 @@ def by_hour_and_weekday(
     """Counts per WIB hour (0–23) and per weekday (Monday first), grouped in SQL."""
     hours, weekdays = [0] * 24, [0] * 7
     plain = rows.order_by()
-    hour = ExtractHour(field, tzinfo=WIB)
+    counted = Count("pk", distinct=rows.query.distinct)  # a join may repeat a row
     for row in (
-        plain.annotate(h=hour).values("h").annotate(n=Count("pk", distinct=True))
+        plain.annotate(h=ExtractHour(field, tzinfo=WIB)).values("h").annotate(n=counted)
     ):
         hours[row["h"]] += row["n"]
     weekday = ExtractIsoWeekDay(field, tzinfo=WIB)  # 1 = Monday
-    for row in (
-        plain.annotate(d=weekday).values("d").annotate(n=Count("pk", distinct=True))
-    ):
+    for row in plain.annotate(d=weekday).values("d").annotate(n=counted):
         weekdays[row["d"] - 1] += row["n"]
     return hours, weekdays
 
@@ -263,25 +262,28 @@ def _handling(incidents: QuerySet[Incident]) -> list[float]:
 NO_PLACE = "(tanpa lokasi)"
 
 
-def place_name(lat: float | None, lon: float | None) -> str:
+def place_name(found: Located | None) -> str:
     """The kelurahan a point lies in, else its kecamatan (kelurahan have boundaries only
     after an import), else its jurisdiction; NO_PLACE without a point."""
-    from siaga.areas.locate import locate
-
-    if lat is None or lon is None:
-        return NO_PLACE
-    found = locate(lat, lon)
-    area = found.kelurahan or found.kecamatan or found.jurisdiction
-    return area.name if area is not None else NO_PLACE
+    area = found and (found.kelurahan or found.kecamatan or found.jurisdiction)
+    return area.name if area else NO_PLACE
 
 
 def prank_map(period: Period, agency: Agency | None = None) -> dict[str, list[int]]:
     """Prank contacts by place and WIB hour: {place: [24 counts]}, most first. A call
     carries a place only when its handset sent one (AML) or the taker marked it."""
     pranks = scope(period, agency).contacts.filter(classification="prank")
+    rows = list(pranks.values_list("lat", "lon", "received_at"))
+    places = locate_many(
+        (lat, lon) for lat, lon, _ in rows if lat is not None and lon is not None
+    )
     grid: dict[str, list[int]] = {}
-    for lat, lon, at in pranks.values_list("lat", "lon", "received_at"):
-        grid.setdefault(place_name(lat, lon), [0] * 24)[at.astimezone(WIB).hour] += 1
+    for lat, lon, at in rows:
+        located = (
+            places.get((lat, lon)) if lat is not None and lon is not None else None
+        )
+        place = place_name(located)
+        grid.setdefault(place, [0] * 24)[at.astimezone(WIB).hour] += 1
     return dict(sorted(grid.items(), key=lambda item: (-sum(item[1]), item[0])))
 
 
