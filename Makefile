@@ -46,14 +46,17 @@ pytest-postgres: $(VENV)/.installed-test
 	DATABASE_URL=$(SIAGA_TEST_POSTGRES_URL) SIAGA_ENV=test $(BIN)/pytest --create-db
 
 ## bench: live-feed latency with 200 consoles on SQLite and PostgreSQL, triage accuracy
-## on the labelled reports, point-to-area lookups, unit recommendations with 5,000 units
-## and vehicle-position ingest (docs/benchmarks.md)
+## on the labelled reports, point-to-area lookups, unit recommendations with 5,000 units,
+## vehicle-position ingest and the statistics dashboard on 500,000 incidents and 2.5
+## million contacts (half the issue's size, to stay within ten minutes; the full size is
+## `bench/stats_speed.py --write` alone) (docs/benchmarks.md)
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/live_latency.py --consoles 200 --writes 50 --db sqlite
 	$(BIN)/python bench/live_latency.py --consoles 200 --writes 50 --db postgres
 	$(BIN)/python bench/triage_accuracy.py --write
 	$(BIN)/python bench/locate_speed.py --write
 	$(BIN)/python bench/units_speed.py --write
+	$(BIN)/python bench/stats_speed.py --incidents 500000 --contacts 2500000 --write
 
 ## messages: refresh and compile the English catalogue (needs gettext)
 messages: $(VENV)/.installed-test
