@@ -27,7 +27,7 @@ from siaga.shifts.actions import (
 from siaga.shifts.handover import open_items
 from siaga.shifts.models import Duty, Handover, ShiftPattern
 from siaga.shifts.workload import workloads
-from siaga.stats.period import period_from, this_month
+from siaga.stats.views import chosen_period
 
 ROTA_DAYS = 7
 
@@ -166,10 +166,6 @@ def planning(request: HttpRequest) -> HttpResponse:
 @require_GET
 def workload(request: HttpRequest) -> HttpResponse:
     require(request.user, Can.PLAN_ROTA)
-    try:
-        period = period_from(request.GET)
-    except ActionError as error:
-        messages.error(request, error.message)
-        period = this_month()
+    period = chosen_period(request)
     context = {"period": period, "rows": workloads(period)}
     return render(request, "shifts/workload.html", context)

@@ -299,9 +299,8 @@ def trend(
     last: str, months: int = 12, agency: Agency | None = None
 ) -> list[MonthTotals]:
     """Totals for each of the `months` months up to `last` (`2026-11`), oldest first."""
-    year, month = (
-        int(part) for part in Period.month(last).start.strftime("%Y %m").split()
-    )
+    start = Period.month(last).start
+    year, month = start.year, start.month
     found = []
     for back in range(months - 1, -1, -1):
         y, m = divmod(year * 12 + month - 1 - back, 12)

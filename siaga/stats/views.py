@@ -78,14 +78,13 @@ def incidents_behind(period: Period, agency: Agency | None, field: str) -> Link:
 
 
 def bars(values: list[int], labels: list[Any]) -> list[dict[str, Any]]:
-    top = max(values, default=0) or 1
-    return [
-        {"label": label, "n": n, "width": round(100 * n / top)}
-        for label, n in zip(labels, values, strict=True)
-    ]
+    """`rows` for a series in a fixed order (hours, weekdays), nothing linked."""
+    return rows({str(label): n for label, n in zip(labels, values, strict=True)}, {})
 
 
 def chosen_period(request: HttpRequest) -> Period:
+    """The period asked for (`dari`, `sampai`); this month, with a message, when the
+    dates cannot be read."""
     try:
         return period_from(request.GET)
     except ActionError as error:
