@@ -12,14 +12,11 @@ Merged incidents (duplicates folded into another) are not counted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-import numpy
-from django.db.models import CharField, Count, Min, QuerySet
-from django.db.models.functions import Cast, ExtractHour, ExtractIsoWeekDay
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from siaga.agencies.models import Agency
 from siaga.areas.locate import Located, locate_many
@@ -27,31 +24,19 @@ from siaga.dispatching.models import Dispatch
 from siaga.events.models import Event
 from siaga.incidents.models import Incident, IncidentStatus
 from siaga.intake.models import Channel, Contact
-from siaga.lib.fields import WIB
 from siaga.stats.period import Period
+from siaga.stats.sql import (
+    LocalClock,
+    Seconds,
+    Spread,
+    shares_within,
+    spread_of,
+    spreads,
+)
 
 # NENA's call answering standard: 90 % within 15 s, 95 % within 20 s.
 ANSWER_TARGETS = (15, 20)
 HANDLED = (IncidentStatus.RESOLVED, IncidentStatus.CLOSED)
-
-
-@dataclass(frozen=True)
-class Spread:
-    """How long something took, in seconds, over `count` cases."""
-
-    count: int
-    median: float | None
-    p90: float | None
-
-
-def spread(seconds: Iterable[float]) -> Spread:
-    """Median and 90th percentile, by linear interpolation between the closest ranks
-    (numpy's default; the same on every database)."""
-    values = numpy.array(list(seconds), dtype=float)
-    if not len(values):
-        return Spread(0, None, None)
-    median, p90 = numpy.percentile(values, [50, 90])
-    return Spread(len(values), round(float(median), 1), round(float(p90), 1))
 
 
 @dataclass(frozen=True)
@@ -72,16 +57,19 @@ def scope(period: Period, agency: Agency | None = None) -> Scope:
         sent_at__gte=period.start, sent_at__lt=period.end
     )
     if agency is not None:
-        incidents = incidents.filter(dispatches__agency=agency).distinct()
         mine = Dispatch.objects.filter(agency=agency).values("incident_id")
+        incidents = incidents.filter(pk__in=mine)  # a subquery: no row repeats
         contacts = contacts.filter(incident__in=mine)
         dispatches = dispatches.filter(agency=agency)
     return Scope(incidents, contacts, dispatches)
 
 
-def grouped(rows: QuerySet[Incident] | QuerySet[Contact], field: str) -> dict[str, int]:
-    """{value: count} of one field, largest first; an empty value as "-"."""
-    found = rows.order_by().values(field).annotate(n=Count("pk", distinct=True))
+def grouped(
+    rows: QuerySet[Incident] | QuerySet[Contact], field: str, *, across: bool = False
+) -> dict[str, int]:
+    """{value: count} of one field, largest first; an empty value as "-". `across`: the
+    field lies across a one-to-many relation, so a row is counted once per value."""
+    found = rows.order_by().values(field).annotate(n=Count("pk", distinct=across))
     pairs = [(str(row[field] or "-"), int(row["n"])) for row in found]
     return dict(sorted(pairs, key=lambda pair: (-pair[1], pair[0])))
 
@@ -89,16 +77,18 @@ def grouped(rows: QuerySet[Incident] | QuerySet[Contact], field: str) -> dict[st
 def by_hour_and_weekday(
     rows: QuerySet[Incident] | QuerySet[Contact], field: str
 ) -> tuple[list[int], list[int]]:
-    """Counts per WIB hour (0–23) and per weekday (Monday first), grouped in SQL."""
+    """Counts per local hour (0–23) and per weekday (Monday first), grouped in SQL."""
     hours, weekdays = [0] * 24, [0] * 7
     plain = rows.order_by()
-    counted = Count("pk", distinct=rows.query.distinct)  # a join may repeat a row
     for row in (
-        plain.annotate(h=ExtractHour(field, tzinfo=WIB)).values("h").annotate(n=counted)
+        plain.annotate(h=LocalClock(field, "hour")).values("h").annotate(n=Count("pk"))
     ):
         hours[row["h"]] += row["n"]
-    weekday = ExtractIsoWeekDay(field, tzinfo=WIB)  # 1 = Monday
-    for row in plain.annotate(d=weekday).values("d").annotate(n=counted):
+    for row in (
+        plain.annotate(d=LocalClock(field, "weekday"))
+        .values("d")
+        .annotate(n=Count("pk"))
+    ):
         weekdays[row["d"] - 1] += row["n"]
     return hours, weekdays
 
@@ -129,7 +119,7 @@ def counts(period: Period, agency: Agency | None = None) -> Counts:
         by_channel=grouped(rows.contacts, "channel"),
         by_classification=grouped(rows.contacts, "classification"),
         by_category=grouped(rows.incidents, "category__code"),
-        by_agency=grouped(rows.incidents, "dispatches__agency__code"),
+        by_agency=grouped(rows.incidents, "dispatches__agency__code", across=True),
         by_kecamatan=grouped(rows.incidents, "kecamatan__name"),
         by_kelurahan=grouped(rows.incidents, "kelurahan__name"),
         contacts_by_hour=contact_hours[0],
@@ -151,112 +141,88 @@ class Timings:
     total_handling: Spread
 
 
-def seconds(later: datetime, earlier: datetime) -> float:
-    return (later - earlier).total_seconds()
-
-
 def timings(period: Period, agency: Agency | None = None) -> Timings:
     rows = scope(period, agency)
     calls = rows.contacts.filter(channel=Channel.CALL)
-    waits = [
-        seconds(answered, rang)
-        for rang, answered in calls.values_list("received_at", "answered_at")
-        if answered is not None
-    ]
+    waiting = Seconds("answered_at", "received_at")
     return Timings(
-        ring_to_answer=spread(waits),
-        answered_within={
-            limit: round(sum(w <= limit for w in waits) / len(waits), 4)
-            if waits
-            else None
-            for limit in ANSWER_TARGETS
-        },
+        ring_to_answer=spread_of(calls, waiting),
+        answered_within=shares_within(calls, waiting, ANSWER_TARGETS),
         abandoned_calls=calls.filter(call_state="abandoned").count(),
-        answer_to_incident=spread(_answer_to_incident(rows.incidents)),
-        incident_to_dispatch=spread(_incident_to_dispatch(rows.incidents, agency)),
-        dispatch_to_acknowledge=_acknowledgements(rows.dispatches),
-        dispatch_to_on_scene=spread(_on_scene(rows.dispatches)),
-        total_handling=spread(_handling(rows.incidents)),
+        answer_to_incident=_answer_to_incident(rows.incidents),
+        incident_to_dispatch=_incident_to_dispatch(rows.incidents, agency),
+        dispatch_to_acknowledge=dict(
+            sorted(
+                spreads(
+                    rows.dispatches,
+                    Seconds("acknowledged_at", "sent_at"),
+                    "agency__code",
+                ).items()
+            )
+        ),
+        dispatch_to_on_scene=_on_scene(rows.dispatches),
+        total_handling=_handling(rows.incidents),
     )
 
 
-def _answer_to_incident(incidents: QuerySet[Incident]) -> list[float]:
+def _first(rows: QuerySet[Any], moment: str) -> Subquery:
+    """The earliest `moment` of the rows (correlated to the outer row by the caller)."""
+    return Subquery(rows.order_by(moment).values(moment)[:1])
+
+
+def _answer_to_incident(incidents: QuerySet[Incident]) -> Spread:
     """From the first answered call linked to an incident to the incident's opening."""
-    found = incidents.annotate(first_answer=Min("contacts__answered_at")).values_list(
-        "opened_at", "first_answer"
+    answered = Contact.objects.filter(
+        incident=OuterRef("pk"), answered_at__isnull=False
     )
-    return [
-        seconds(opened, answered)
-        for opened, answered in found
-        if answered is not None and answered <= opened
-    ]
+    return spread_of(
+        incidents.annotate(first_answer=_first(answered, "answered_at")).filter(
+            first_answer__lte=F("opened_at")
+        ),
+        Seconds("opened_at", "first_answer"),
+    )
 
 
 def _incident_to_dispatch(
     incidents: QuerySet[Incident], agency: Agency | None
-) -> list[float]:
+) -> Spread:
     """From an incident's opening to its first dispatch (to this agency, if one)."""
-    sent = Dispatch.objects.filter(incident__in=incidents.values("pk"))
+    sent = Dispatch.objects.filter(incident=OuterRef("pk"))
     if agency is not None:
         sent = sent.filter(agency=agency)
-    first = sent.values("incident_id").annotate(first=Min("sent_at"))
-    opened = dict(incidents.values_list("pk", "opened_at"))
-    return [
-        seconds(row["first"], opened[row["incident_id"]])
-        for row in first
-        if row["incident_id"] in opened
-    ]
-
-
-def _acknowledgements(dispatches: QuerySet[Dispatch]) -> dict[str, Spread]:
-    per_agency: dict[str, list[float]] = {}
-    for code, sent, acknowledged in dispatches.values_list(
-        "agency__code", "sent_at", "acknowledged_at"
-    ):
-        if acknowledged is not None:
-            per_agency.setdefault(code, []).append(seconds(acknowledged, sent))
-    return {code: spread(values) for code, values in sorted(per_agency.items())}
-
-
-def _first_events(
-    action: str, target_type: str, targets: QuerySet[Any], **after: str
-) -> dict[str, datetime]:
-    """The first event of `action` about each target of a queryset, by target id (the
-    event log). The targets stay a subquery: a year's ids need not fit in one query."""
-    ids = targets.order_by().annotate(as_text=Cast("pk", CharField())).values("as_text")
-    events = Event.objects.filter(
-        action=action, target_type=target_type, target_id__in=ids
+    return spread_of(
+        incidents.annotate(first_sent=_first(sent, "sent_at")),
+        Seconds("first_sent", "opened_at"),
     )
-    for key, value in after.items():
-        events = events.filter(**{f"after__{key}": value})
-    first = events.values("target_id").annotate(at=Min("created_at"))
-    return {row["target_id"]: row["at"] for row in first}
 
 
-def _on_scene(dispatches: QuerySet[Dispatch]) -> list[float]:
+def _events_about(action: str, target_type: str, **after: Any) -> QuerySet[Event]:
+    """The events of `action` about the outer row (the log keys targets by text)."""
+    return Event.objects.filter(
+        action=action,
+        target_type=target_type,
+        target_id=Cast(OuterRef("pk"), CharField()),
+        **{f"after__{key}": value for key, value in after.items()},
+    )
+
+
+def _on_scene(dispatches: QuerySet[Dispatch]) -> Spread:
     """From a dispatch's sending to its agency on scene (`dispatch.on_scene`)."""
-    arrived = _first_events("dispatch.on_scene", "dispatch", dispatches)
-    return [
-        seconds(arrived[str(pk)], at)
-        for pk, at in dispatches.values_list("pk", "sent_at")
-        if str(pk) in arrived
-    ]
+    arrived = _events_about("dispatch.on_scene", "dispatch")
+    return spread_of(
+        dispatches.annotate(arrived_at=_first(arrived, "created_at")),
+        Seconds("arrived_at", "sent_at"),
+    )
 
 
-def _handling(incidents: QuerySet[Incident]) -> list[float]:
+def _handling(incidents: QuerySet[Incident]) -> Spread:
     """From an incident's opening to the first time it was handled (resolved or
     closed, `incident.status_changed`)."""
-    handled: dict[str, datetime] = {}
-    for status in HANDLED:
-        for key, at in _first_events(
-            "incident.status_changed", "incident", incidents, status=status
-        ).items():
-            handled[key] = min(at, handled.get(key, at))
-    return [
-        seconds(handled[str(pk)], at)
-        for pk, at in incidents.values_list("pk", "opened_at")
-        if str(pk) in handled
-    ]
+    handled = _events_about("incident.status_changed", "incident", status__in=HANDLED)
+    return spread_of(
+        incidents.annotate(handled_at=_first(handled, "created_at")),
+        Seconds("handled_at", "opened_at"),
+    )
 
 
 NO_PLACE = "(tanpa lokasi)"
@@ -270,20 +236,24 @@ def place_name(found: Located | None) -> str:
 
 
 def prank_map(period: Period, agency: Agency | None = None) -> dict[str, list[int]]:
-    """Prank contacts by place and WIB hour: {place: [24 counts]}, most first. A call
-    carries a place only when its handset sent one (AML) or the taker marked it."""
-    pranks = scope(period, agency).contacts.filter(classification="prank")
-    rows = list(pranks.values_list("lat", "lon", "received_at"))
+    """Prank contacts by place and local hour: {place: [24 counts]}, most first. A call
+    carries a place only when its handset sent one (AML) or the taker marked it. SQL
+    counts each point and hour; each distinct point is located once."""
+    pranks = scope(period, agency).contacts.filter(classification="prank").order_by()
+    rows = list(
+        pranks.annotate(h=LocalClock("received_at", "hour"))
+        .values_list("lat", "lon", "h")
+        .annotate(n=Count("pk"))
+    )
     places = locate_many(
-        (lat, lon) for lat, lon, _ in rows if lat is not None and lon is not None
+        (lat, lon) for lat, lon, _, _ in rows if lat is not None and lon is not None
     )
     grid: dict[str, list[int]] = {}
-    for lat, lon, at in rows:
+    for lat, lon, hour, n in rows:
         located = (
             places.get((lat, lon)) if lat is not None and lon is not None else None
         )
-        place = place_name(located)
-        grid.setdefault(place, [0] * 24)[at.astimezone(WIB).hour] += 1
+        grid.setdefault(place_name(located), [0] * 24)[hour] += n
     return dict(sorted(grid.items(), key=lambda item: (-sum(item[1]), item[0])))
 
 
@@ -298,20 +268,36 @@ class MonthTotals:
 def trend(
     last: str, months: int = 12, agency: Agency | None = None
 ) -> list[MonthTotals]:
-    """Totals for each of the `months` months up to `last` (`2026-11`), oldest first."""
+    """Totals for each of the `months` months up to `last` (`2026-11`), oldest first,
+    grouped by local month in two queries."""
     start = Period.month(last).start
-    year, month = start.year, start.month
-    found = []
+    labels = []
     for back in range(months - 1, -1, -1):
-        y, m = divmod(year * 12 + month - 1 - back, 12)
-        label = f"{y:04d}-{m + 1:02d}"
-        rows = scope(Period.month(label), agency)
-        found.append(
-            MonthTotals(
-                month=label,
-                contacts=rows.contacts.count(),
-                incidents=rows.incidents.count(),
-                pranks=rows.contacts.filter(classification="prank").count(),
-            )
+        y, m = divmod(start.year * 12 + start.month - 1 - back, 12)
+        labels.append(f"{y:04d}-{m + 1:02d}")
+    rows = scope(
+        Period(Period.month(labels[0]).start, Period.month(labels[-1]).end), agency
+    )
+    contacts = {
+        row["m"]: row
+        for row in rows.contacts.order_by()
+        .annotate(m=LocalClock("received_at", "month"))
+        .values("m")
+        .annotate(n=Count("pk"), pranks=Count("pk", filter=Q(classification="prank")))
+    }
+    incidents = dict(
+        rows.incidents.order_by()
+        .annotate(m=LocalClock("opened_at", "month"))
+        .values("m")
+        .annotate(n=Count("pk"))
+        .values_list("m", "n")
+    )
+    return [
+        MonthTotals(
+            month=label,
+            contacts=contacts.get(label, {}).get("n", 0),
+            incidents=incidents.get(label, 0),
+            pranks=contacts.get(label, {}).get("pranks", 0),
         )
-    return found
+        for label in labels
+    ]

@@ -13,8 +13,9 @@ from siaga.agencies.models import Agency
 from siaga.areas.models import Area, AreaKind
 from siaga.incidents.models import Category
 from siaga.intake.models import Channel, Classification
-from siaga.stats.figures import Counts, Spread, Timings, counts, timings
+from siaga.stats.figures import Counts, Timings, counts, timings
 from siaga.stats.period import Period
+from siaga.stats.sql import Spread
 
 MONTHS = [
     gettext_lazy("Januari"),

@@ -13,8 +13,9 @@ from siaga.incidents.models import Incident
 from siaga.intake.models import Contact
 from siaga.lib.errors import InvalidInput
 from siaga.lib.fields import WIB
-from siaga.stats.figures import Spread, counts, spread, timings
+from siaga.stats.figures import counts, timings
 from siaga.stats.period import Period
+from siaga.stats.sql import Spread, spread
 from siaga.stats.tests.month import NOVEMBER, wib
 
 
@@ -121,3 +122,16 @@ def test_the_trend_counts_each_month(november: dict[str, Incident]) -> None:
         MonthTotals("2026-12", contacts=1, incidents=0, pranks=0),
     ]
     assert [m.month for m in trend("2027-01", months=2)] == ["2026-12", "2027-01"]
+
+
+def test_the_local_clock_needs_a_zone_of_one_offset() -> None:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from siaga.stats.sql import fixed_offset
+
+    assert fixed_offset(WIB) == timedelta(hours=7)
+    assert fixed_offset(ZoneInfo("Asia/Makassar")) == timedelta(hours=8)  # WITA
+    assert fixed_offset(ZoneInfo("Asia/Jayapura")) == timedelta(hours=9)  # WIT
+    with pytest.raises(ValueError, match="Europe/Amsterdam"):
+        fixed_offset(ZoneInfo("Europe/Amsterdam"))
