@@ -318,6 +318,7 @@ INSTALLED_APPS = [
     "siaga.board",
     "siaga.stats",
     "siaga.shifts",
+    "siaga.cluster",
 ]
 
 MIDDLEWARE = [

@@ -26,3 +26,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", api_urls()),  # /api/v1/… and /hooks/…
 ]
+
+handler500 = "siaga.lib.unavailable.server_error"

@@ -14,6 +14,7 @@ from django.core.exceptions import (
     RequestDataTooBig,
     ValidationError,
 )
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
@@ -24,6 +25,7 @@ from ninja.security import HttpBearer, SessionAuth
 from siaga.accounts.actions import user_for_token
 from siaga.accounts.models import User
 from siaga.lib.errors import ActionError
+from siaga.lib.unavailable import MESSAGE, RETRY_AFTER_SECONDS, database_unavailable
 
 DESCRIPTION = """
 The Siaga112 integration API: PBX/CTI, SMS gateways, the city app, agency systems
@@ -47,6 +49,7 @@ STATUS_CODES = {
     413: "payload_too_large",
     422: "invalid_input",
     429: "too_many_requests",
+    503: "unavailable",
 }
 
 
@@ -139,6 +142,17 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(
         request, 413, "the request body is larger than this server accepts"
     )
+
+
+@api.exception_handler(DatabaseError)
+def on_database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    """503 while the database cannot answer (siaga.lib.unavailable); a real fault
+    stays a 500."""
+    if not database_unavailable(exc):
+        raise exc
+    response = error_response(request, 503, MESSAGE)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _register_routers() -> None:

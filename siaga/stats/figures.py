@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 
 from siaga.agencies.models import Agency
@@ -171,12 +171,10 @@ def _first(rows: QuerySet[Any], moment: str) -> Subquery:
 
 
 def _answer_to_incident(incidents: QuerySet[Incident]) -> Spread:
-    """From the first answered call linked to an incident to the incident's opening."""
-    answered = Contact.objects.filter(
-        incident=OuterRef("pk"), answered_at__isnull=False
-    )
+    """From the first answered call linked to an incident to the incident's opening
+    (grouped over the join: the first answer is computed once per incident)."""
     return spread_of(
-        incidents.annotate(first_answer=_first(answered, "answered_at")).filter(
+        incidents.annotate(first_answer=Min("contacts__answered_at")).filter(
             first_answer__lte=F("opened_at")
         ),
         Seconds("opened_at", "first_answer"),
@@ -187,11 +185,9 @@ def _incident_to_dispatch(
     incidents: QuerySet[Incident], agency: Agency | None
 ) -> Spread:
     """From an incident's opening to its first dispatch (to this agency, if one)."""
-    sent = Dispatch.objects.filter(incident=OuterRef("pk"))
-    if agency is not None:
-        sent = sent.filter(agency=agency)
+    mine = Q(dispatches__agency=agency) if agency is not None else Q()
     return spread_of(
-        incidents.annotate(first_sent=_first(sent, "sent_at")),
+        incidents.annotate(first_sent=Min("dispatches__sent_at", filter=mine)),
         Seconds("first_sent", "opened_at"),
     )
 

@@ -169,7 +169,9 @@ def spreads(rows: QuerySet[Any], seconds: Func, by: str = "") -> dict[str, Sprea
     """The spread of `seconds` over the rows where it is known, for each value of the
     field `by` (or under "" for all rows): percentiles in SQL on PostgreSQL, in numpy
     over the fetched durations elsewhere."""
-    measured = rows.order_by().annotate(took=seconds).filter(took__isnull=False)
+    # No `took IS NOT NULL` filter: it would evaluate a subquery inside `seconds` a
+    # second time per row. COUNT and percentile_cont skip NULLs; Python drops them.
+    measured = rows.order_by().annotate(took=seconds)
     if connection.vendor == "postgresql":
         keyed = measured.values(by) if by else measured
         figures = {
@@ -189,7 +191,8 @@ def spreads(rows: QuerySet[Any], seconds: Func, by: str = "") -> dict[str, Sprea
         }
     grouped: dict[str, list[float]] = {}
     for key, took in measured.values_list(by or "took", "took"):
-        grouped.setdefault(str(key) if by else "", []).append(took)
+        if took is not None:
+            grouped.setdefault(str(key) if by else "", []).append(took)
     return {key: spread(values) for key, values in grouped.items()}
 
 
