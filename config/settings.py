@@ -86,6 +86,17 @@ def env_minutes_by_name(name: str, default: str) -> dict[str, int]:
         ) from None
 
 
+def sqlite_synchronous() -> str:
+    """FULL (the default): a commit is on disk before the caller hears "accepted", so
+    even a power cut loses nothing acknowledged. NORMAL (the test suite's default) is
+    safe against a killed process but not a power cut, and much faster."""
+    default = "NORMAL" if env("SIAGA_ENV", "") == "test" else "FULL"
+    value = env("SIAGA_SQLITE_SYNCHRONOUS", default).upper()
+    if value not in {"FULL", "NORMAL"}:
+        raise ImproperlyConfigured("SIAGA_SQLITE_SYNCHRONOUS must be FULL or NORMAL")
+    return value
+
+
 def sqlite_database(path: Path) -> dict[str, Any]:
     """The embedded default: WAL so readers never wait for the writer, a busy timeout so
     writers queue instead of failing, and IMMEDIATE transactions so a transaction takes
@@ -102,7 +113,7 @@ def sqlite_database(path: Path) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "init_command": (
                 "PRAGMA journal_mode=WAL;"
-                "PRAGMA synchronous=NORMAL;"
+                f"PRAGMA synchronous={sqlite_synchronous()};"
                 "PRAGMA busy_timeout=20000;"
                 "PRAGMA foreign_keys=ON;"
             ),

@@ -158,6 +158,7 @@ class Stream:
     tag: str
     contacts: list[str] = field(default_factory=list)
     incidents: list[str] = field(default_factory=list)
+    incidents_at: dict[str, float] = field(default_factory=dict)
     acked_at: list[float] = field(default_factory=list)
     refused: dict[int, int] = field(default_factory=dict)
     stop: threading.Event = field(default_factory=threading.Event)
@@ -205,8 +206,13 @@ class Stream:
                     self.contacts.append(contact)
                 if incident:
                     self.incidents.append(incident)
+                    self.incidents_at[incident] = time.monotonic()
             else:
                 self.refused[status] = self.refused.get(status, 0) + 1
+
+    def incidents_since(self, moment: float) -> set[str]:
+        with self.lock:
+            return {n for n, t in self.incidents_at.items() if t > moment}
 
     def acked_since(self, moment: float) -> int:
         with self.lock:

@@ -27,6 +27,7 @@ from siaga.cluster.tests.harness import (
     wait_for,
     workspace,
 )
+from siaga.testing_server import LiveFeed, free_port
 
 pytestmark = pytest.mark.ha
 
@@ -36,7 +37,7 @@ def test_no_acknowledged_write_is_lost_when_the_primary_dies(
 ) -> None:
     with workspace() as folder:
         first = new_primary(folder, "node1")
-        second = LocalServer(folder / "node2", first.port + 1)
+        second = LocalServer(folder / "node2", free_port())
         env = app_env(folder, first, second)
         siaga(env, "migrate", "--noinput")
         siaga(env, "load-dataset", "tangerang")
@@ -57,6 +58,7 @@ def test_no_acknowledged_write_is_lost_when_the_primary_dies(
         )
 
         with serving(env) as base, Stream(base, token, "ha").running() as stream:
+            feed = LiveFeed(base, token)  # a console's live stream, open throughout
             wait_for(
                 lambda: stream.acked_since(0) >= 30, 60, "30 writes before the kill"
             )
@@ -76,6 +78,12 @@ def test_no_acknowledged_write_is_lost_when_the_primary_dies(
                 60,
                 "30 writes after the failover",
             )
+            streamed = {
+                str(data.get("incident"))
+                for _, data in feed.events(100_000, seconds=5)
+                if data.get("type") == "incident.opened"
+            }
+            feed.close()
         interruption = stream.interruption(killed_at)
 
         contacts, incidents = stored(second)
@@ -83,6 +91,9 @@ def test_no_acknowledged_write_is_lost_when_the_primary_dies(
         assert set(stream.incidents) <= incidents, "acknowledged incidents are missing"
         assert len(stream.contacts) == len(set(stream.contacts))
         assert stream.acked_since(switched_at) >= 30  # intake resumed
+        # The console's stream went on across the failover: it shows incidents opened
+        # on the new primary.
+        assert stream.incidents_since(switched_at) & streamed
         assert "primary is now" in promoted.stdout
 
         # The killed primary, started again, is fenced: it refuses writes.
