@@ -299,6 +299,11 @@ SIAGA_REPORTS_PER_SENDER_PER_HOUR = env_int("SIAGA_REPORTS_PER_SENDER_PER_HOUR",
 SIAGA_REPORTS_PER_ADDRESS_PER_HOUR = env_int("SIAGA_REPORTS_PER_ADDRESS_PER_HOUR", 20)
 # Seconds between passes of the background worker.
 SIAGA_WORKER_INTERVAL = env_int("SIAGA_WORKER_INTERVAL", 2)
+# Prometheus scrapes /metrics with `Authorization: Bearer <this>`; empty: only an
+# admin's or supervisor's session may read it.
+SIAGA_METRICS_TOKEN = env("SIAGA_METRICS_TOKEN", "")
+# Log lines as JSON objects (one per line, for journald/Loki) or as plain text.
+SIAGA_LOG_FORMAT = env("SIAGA_LOG_FORMAT", "json" if IS_PRODUCTION else "text")
 # Seconds between safety-net polls of the event log by each server's live feed (wake-ups
 # normally come at once, in process or by PostgreSQL NOTIFY).
 SIAGA_LIVE_POLL_SECONDS = env_int("SIAGA_LIVE_POLL_SECONDS", 2)
@@ -333,6 +338,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "siaga.ops.metrics.CountRequests",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -427,10 +433,18 @@ if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
 
+if SIAGA_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("SIAGA_LOG_FORMAT must be json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "siaga.lib.logs.JsonLines"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": SIAGA_LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 

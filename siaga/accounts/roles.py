@@ -41,6 +41,7 @@ class Can(StrEnum):
     VIEW_STATISTICS = "view_statistics"  # an agency operator: its own agency's only
     KEEP_SHIFTS = "keep_shifts"  # check in and out, hand over, see who is on duty
     PLAN_ROTA = "plan_rota"  # the rota and everyone's workload
+    OPERATE_SERVERS = "operate_servers"  # /metrics, the servers page, drills
     ADMINISTER = "administer"
 
 
@@ -79,6 +80,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
         Can.ISSUE_ALERTS,
         Can.VIEW_STATISTICS,
         Can.PLAN_ROTA,
+        Can.OPERATE_SERVERS,
     },
     Role.ADMIN: frozenset(Can) - {Can.CREW_UNIT},  # an admin is never a unit's crew
     # A big screen in the theatre room: reads incidents, never callers' personal data.

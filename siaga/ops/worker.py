@@ -8,11 +8,14 @@ do the same work twice. Later tasks (referral deadlines…) join TASKS.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable
 
 from django.db import close_old_connections
+from django.utils import timezone
 
 from siaga.dispatching.actions import escalate_dispatch
 from siaga.dispatching.models import Dispatch
@@ -20,6 +23,7 @@ from siaga.intake.actions.deliveries import process_delivery
 from siaga.intake.models import Delivery, OutboundMessage
 from siaga.intake.outbox import fetch_media, media_due, send_outbound
 from siaga.lib.wake import wait_for_work
+from siaga.ops.models import WorkerBeat
 from siaga.referrals.actions import time_out_referral
 from siaga.referrals.conveyance import deliver
 from siaga.referrals.models import Referral
@@ -96,6 +100,24 @@ def run_once() -> int:
     return done
 
 
+BEAT_EVERY_SECONDS = 15.0
+WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
+_beat = {"at": 0.0, "passes": 0}
+
+
+def beat() -> None:
+    """Note that this worker is alive (at most every 15 s: one row per worker, not a
+    write per pass), for /metrics."""
+    _beat["passes"] += 1
+    if time.monotonic() - _beat["at"] < BEAT_EVERY_SECONDS and _beat["at"]:
+        return
+    _beat["at"] = time.monotonic()
+    WorkerBeat.objects.update_or_create(
+        name=WORKER_NAME[:100],
+        defaults={"beat_at": timezone.now(), "passes": _beat["passes"]},
+    )
+
+
 def run_forever(interval: float, stop: threading.Event) -> None:
     """1. Run every task once. 2. Drop stale connections (a failover may have moved the
     primary). 3. Sleep `interval` seconds, or less if a commit in this process left
@@ -104,5 +126,9 @@ def run_forever(interval: float, stop: threading.Event) -> None:
     while not stop.is_set():
         close_old_connections()
         run_once()
+        try:
+            beat()
+        except Exception:
+            log.exception("the worker's heartbeat failed")
         close_old_connections()
         wait_for_work(interval, stop)

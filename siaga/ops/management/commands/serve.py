@@ -41,6 +41,7 @@ class Command(BaseCommand):
                 lifespan="off",
                 proxy_headers=settings.IS_PRODUCTION,
                 log_level="info",
+                log_config=None,  # uvicorn's lines go through Django's LOGGING (JSON)
             )
         finally:
             stop.set()
