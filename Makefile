@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SIAGA_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/siaga
 
-.PHONY: demo test lint typecheck pytest-sqlite pytest-postgres bench messages clean
+.PHONY: demo test lint typecheck pytest-sqlite pytest-postgres test-ha bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,11 @@ demo: $(VENV)/.installed
 	$(BIN)/siaga load-demo-accounts
 	PORT=$(PORT) $(BIN)/siaga serve
 
-## test: lint, types, Django checks, then the suite on SQLite and on PostgreSQL
+## test: lint, types, Django checks, the suite on SQLite and on PostgreSQL, then test-ha
 test: $(VENV)/.installed-test lint typecheck
 	DATABASE_URL= SIAGA_ENV=test $(BIN)/siaga check --fail-level WARNING
 	DATABASE_URL= SIAGA_ENV=test $(BIN)/siaga makemigrations --check --dry-run
-	$(MAKE) pytest-sqlite pytest-postgres
+	$(MAKE) pytest-sqlite pytest-postgres test-ha
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
@@ -44,6 +44,13 @@ pytest-sqlite: $(VENV)/.installed-test
 
 pytest-postgres: $(VENV)/.installed-test
 	DATABASE_URL=$(SIAGA_TEST_POSTGRES_URL) SIAGA_ENV=test $(BIN)/pytest --create-db
+
+## test-ha: a primary and a synchronous standby from Debian's PostgreSQL binaries on
+## loopback ports (as the `postgres` user when run as root), intake through the API,
+## SIGKILL of the primary, `siaga failover`, fencing, rebuild and a drill; and kill -9
+## of the server on the embedded SQLite default. Prints the measured interruptions.
+test-ha: $(VENV)/.installed-test
+	DATABASE_URL= SIAGA_ENV=test $(BIN)/pytest -m ha siaga/cluster/tests
 
 ## bench: live-feed latency with 200 consoles on SQLite and PostgreSQL, triage accuracy
 ## on the labelled reports, point-to-area lookups, unit recommendations with 5,000 units,

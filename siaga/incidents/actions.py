@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from siaga.incidents.models import (
     Incident,
     IncidentCounter,
     IncidentStatus,
+    PaperBlock,
+    incident_number,
 )
 from siaga.lib.errors import Conflict, IllegalTransition, InvalidInput
 
@@ -81,7 +84,68 @@ def next_incident_number(at: datetime) -> str:
     IncidentCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
     sequence = (counter.last - 1) * count + node
-    return f"{settings.SIAGA_CITY_CODE}-{day:%Y%m%d}-{sequence:04d}"
+    return incident_number(day, sequence)
+
+
+PAPER_NUMBER = re.compile(r"^(?P<city>[A-Z0-9]+)-(?P<day>\d{8})-(?P<sequence>\d{4,6})$")
+MOST_PAPER_FORMS = 200
+
+
+@transaction.atomic
+def reserve_paper_numbers(*, day: date, count: int, actor: User | None) -> PaperBlock:
+    """Set `count` of the day's incident numbers aside for paper forms: the counter
+    moves past them, so the system's own numbers continue after the block."""
+    if not 1 <= count <= MOST_PAPER_FORMS:
+        raise InvalidInput(f"between 1 and {MOST_PAPER_FORMS} forms", field="count")
+    node, step = settings.SIAGA_NODE_INDEX, settings.SIAGA_NODE_COUNT
+    counter, _ = IncidentCounter.objects.select_for_update().get_or_create(
+        day=day, node=node
+    )
+    IncidentCounter.objects.filter(pk=counter.pk).update(last=F("last") + count)
+    block = PaperBlock.objects.create(
+        day=day,
+        node=node,
+        first_sequence=counter.last * step + node,
+        step=step,
+        count=count,
+        reserved_at=timezone.now(),
+        reserved_by=actor,
+    )
+    numbers = block.numbers()
+    append_event(
+        actor=actor,
+        action="paper.reserved",
+        target=block,
+        after={"day": day.isoformat(), "first": numbers[0], "last": numbers[-1]},
+    )
+    return block
+
+
+def paper_number(number: str, opened_at: datetime | None) -> str:
+    """A number printed on a paper form, checked: set aside, and the form's time on
+    its day (or the night after: an outage may run past midnight), not in the future."""
+    found = PAPER_NUMBER.match(number.strip())
+    if found is None or found["city"] != settings.SIAGA_CITY_CODE:
+        raise InvalidInput(
+            f"{number[:40]!r} is not an incident number", field="paper_number"
+        )
+    day = datetime.strptime(found["day"], "%Y%m%d").date()  # noqa: DTZ007 (a date)
+    blocks = PaperBlock.objects.filter(day=day)
+    if not any(int(found["sequence"]) in block.sequences() for block in blocks):
+        raise InvalidInput(
+            f"{number} was not set aside for paper forms", field="paper_number"
+        )
+    if opened_at is None:
+        raise InvalidInput("give the time written on the form", field="opened_at")
+    local = timezone.localdate(opened_at)
+    if not day <= local <= day + timedelta(days=1) or opened_at > timezone.now():
+        raise InvalidInput(
+            "the form's time does not fit its number's day", field="opened_at"
+        )
+    printed = incident_number(day, int(found["sequence"]))
+    if Incident.objects.filter(number=printed).exists():
+        raise Conflict(f"the form {printed} has already been entered")
+    return printed
 
 
 def place_fields(place: Place | None) -> dict[str, Any]:
@@ -118,9 +182,13 @@ def open_incident(
     contacts: Sequence[Contact] = (),
     agencies: Sequence[Agency] = (),
     actor: User | None,
+    paper: str = "",
+    opened_at: datetime | None = None,
 ) -> Incident:
-    """Open an incident, link the contacts that
-    reported it, and dispatch it if asked."""
+    """Open an incident, link the contacts that reported it, and dispatch it if asked.
+
+    `paper`: the number printed on a paper form filled in while no server answered,
+    with `opened_at` the time written on it; the incident keeps both."""
     from siaga.dispatching.actions import dispatch_incident
     from siaga.intake.actions import link_contact
 
@@ -130,14 +198,17 @@ def open_incident(
         )
     _lock_contacts(contacts)
     now = timezone.now()
+    if opened_at is not None and not paper:
+        raise InvalidInput("only a paper form brings its own time", field="opened_at")
+    number = paper_number(paper, opened_at) if paper else next_incident_number(now)
     incident = Incident(
-        number=next_incident_number(now),
+        number=number,
         category=category,
         priority=priority or category.default_priority,
         description=description,
         people_count=people_count,
         opened_by=actor,
-        opened_at=now,
+        opened_at=opened_at or now,
         updated_at=now,
         **place_fields(place),
     )
@@ -147,7 +218,7 @@ def open_incident(
         actor=actor,
         action="incident.opened",
         target=incident,
-        after=snapshot(incident),
+        after=snapshot(incident) | ({"paper_form": True} if paper else {}),
         incident=incident,
     )
     for contact in contacts:

@@ -33,6 +33,7 @@ from siaga.lib.fields import (
     Longitude,
     LongText,
     Metres,
+    Moment,
     PageQuery,
     ShortText,
     errors,
@@ -94,6 +95,14 @@ class IncidentIn(Body):
     location: LocationIn | None = None
     contacts: list[str] = Field(default_factory=list, max_length=50)
     agencies: list[Code] = Field(default_factory=list, max_length=20)
+    paper_number: ShortText = Field(
+        "",
+        description="entering a paper form filled in while no server answered: the "
+        "number printed on it (set aside with `siaga paper-forms`)",
+    )
+    opened_at: Moment | None = Field(
+        None, description="with paper_number only: the time written on the form"
+    )
 
 
 class IncidentPatch(Body):
@@ -272,6 +281,8 @@ def create_incident(
         contacts=contacts_by_id(payload.contacts),
         agencies=agencies_by_code(payload.agencies),
         actor=user,
+        paper=payload.paper_number,
+        opened_at=payload.opened_at,
     )
     return Status(201, incident_out(get_visible_incident(user, incident.number)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -250,3 +251,43 @@ class IncidentCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} node {self.node}: {self.last}"
+
+
+class PaperBlock(models.Model):
+    """Incident numbers set aside for the paper forms the floor fills in when no server
+    answers. They come from the day's own counter, so the paper numbers continue the
+    system's (the next number the system hands out follows the block), and an incident
+    entered from a form later keeps the number printed on it."""
+
+    day = models.DateField(_("hari"))
+    node = models.PositiveSmallIntegerField()
+    first_sequence = models.PositiveIntegerField()
+    step = models.PositiveSmallIntegerField(default=1)
+    count = models.PositiveSmallIntegerField()
+    reserved_at = models.DateTimeField(_("disisihkan"))
+    reserved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("blok nomor formulir kertas")
+        verbose_name_plural = _("blok nomor formulir kertas")
+
+    def __str__(self) -> str:
+        numbers = self.numbers()
+        return f"{numbers[0]} … {numbers[-1]}" if numbers else str(self.day)
+
+    def sequences(self) -> list[int]:
+        return [self.first_sequence + i * self.step for i in range(self.count)]
+
+    def numbers(self) -> list[str]:
+        return [incident_number(self.day, s) for s in self.sequences()]
+
+
+def incident_number(day: date, sequence: int) -> str:
+    """`TNG-20261204-0042`: city code, WIB date, sequence of the day."""
+    return f"{settings.SIAGA_CITY_CODE}-{day:%Y%m%d}-{sequence:04d}"
