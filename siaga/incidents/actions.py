@@ -148,6 +148,51 @@ def paper_number(number: str, opened_at: datetime | None) -> str:
     return printed
 
 
+@transaction.atomic
+def enter_paper_form(
+    *,
+    number: str,
+    opened_at: datetime,
+    channel: str,
+    caller: str,
+    category: Category,
+    description: str = "",
+    address: str = "",
+    people_count: int | None = None,
+    priority: int | None = None,
+    agencies: Sequence[Agency] = (),
+    actor: User | None,
+) -> Incident:
+    """A paper form filled in while no server answered, entered afterwards: the contact
+    it records (every call is kept) and the incident under the form's printed number
+    and time, with the dispatches the form ticked."""
+    from siaga.intake.actions import classify_contact, record_contact
+
+    paper_number(number, opened_at)  # refuse a wrong form before recording anything
+    contact, _ = record_contact(
+        channel=channel,
+        sender=caller,
+        received_at=opened_at,
+        note=f"formulir kertas {number}",
+        actor=actor,
+    )
+    incident = open_incident(
+        category=category,
+        description=description,
+        priority=priority,
+        people_count=people_count,
+        place=Place(address=address) if address else None,
+        contacts=[contact],
+        agencies=agencies,
+        actor=actor,
+        paper=number,
+        opened_at=opened_at,
+    )
+    contact.refresh_from_db()
+    classify_contact(contact, classification="emergency", actor=actor)
+    return incident
+
+
 def place_fields(place: Place | None) -> dict[str, Any]:
     """The incident's location columns for a
     place, with the areas its point falls in."""

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from siaga.accounts.access import require
 from siaga.accounts.roles import Can
 from siaga.areas.locate import Candidates, candidates
 from siaga.areas.models import Area, AreaKind
-from siaga.incidents.actions import add_incident_note
+from siaga.incidents.actions import add_incident_note, enter_paper_form
+from siaga.incidents.forms import PaperForm
 from siaga.incidents.models import Incident, IncidentStatus
 from siaga.incidents.timeline import timeline
 from siaga.lib.errors import ActionError
@@ -106,3 +107,32 @@ def add_note(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as error:
         messages.error(request, error.message)
     return redirect("incidents:detail", number=number)
+
+
+@require_http_methods(["GET", "POST"])
+def paper_form(request: HttpRequest) -> HttpResponse:
+    """Enter a paper fallback form under its printed number (docs/operations.md)."""
+    user = require(request.user, Can.WRITE_INCIDENTS)
+    form = PaperForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = enter_paper_form(
+                number=data["number"],
+                opened_at=data["opened_at"],
+                channel=data["channel"],
+                caller=data["caller"],
+                category=data["category"],
+                description=data["description"],
+                address=data["address"],
+                people_count=data["people_count"],
+                priority=data["priority"],
+                agencies=list(data["agencies"]),
+                actor=user,
+            )
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Formulir {incident.number} sudah masuk.")
+            return redirect("incidents:detail", number=incident.number)
+    return render(request, "incidents/paper_form.html", {"form": form})

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from siaga.accounts.models import User
+from siaga.accounts.roles import AGENCY_ROLES, Role
 from siaga.events.models import Event
 from siaga.incidents.actions import reserve_paper_numbers
 from siaga.incidents.models import Incident
@@ -17,7 +18,7 @@ from siaga.incidents.paper import forms_pdf
 from siaga.lib.errors import InvalidInput
 from siaga.lib.fields import WIB
 from siaga.stats.tests.test_report import pdf_pages
-from siaga.testing import api_client, page_client
+from siaga.testing import api_client, make_user, page_client
 
 DAY = date(2026, 12, 5)
 NOON = datetime(2026, 12, 5, 12, 0, tzinfo=WIB)
@@ -134,3 +135,47 @@ def test_a_supervisor_downloads_the_days_forms(supervisor: User) -> None:
         "/server/kertas/", {"count": "500"}, follow=True
     )
     assert "between 1 and 200" in refused.content.decode()
+
+
+@pytest.mark.usefixtures("at_noon")
+def test_the_floor_enters_a_paper_form_with_its_caller_and_dispatches(
+    room_operator: User,
+) -> None:
+    from siaga.dispatching.models import Dispatch
+    from siaga.intake.models import Contact
+
+    reserve_paper_numbers(day=DAY, count=1, actor=None)
+    form = {
+        "number": "TNG-20261205-0001",
+        "opened_at": "2026-12-05T09:15",
+        "channel": "call",
+        "caller": "081234567890",
+        "category": "kebakaran",
+        "description": "Gudang terbakar, ditulis di kertas",
+        "address": "Jl. Daan Mogot dekat pasar",
+        "agencies": ["DAMKAR"],
+    }
+
+    response = page_client(room_operator).post("/insiden/kertas/", form)
+
+    assert response.status_code == 302
+    incident = Incident.objects.get(number="TNG-20261205-0001")
+    assert incident.opened_at == datetime(2026, 12, 5, 9, 15, tzinfo=WIB)
+    assert incident.address == "Jl. Daan Mogot dekat pasar"
+    contact = Contact.objects.get(incident=incident)
+    assert (contact.classification, contact.received_at) == (
+        "emergency",
+        incident.opened_at,
+    )
+    assert Dispatch.objects.filter(incident=incident, agency__code="DAMKAR").exists()
+    again = page_client(room_operator).post("/insiden/kertas/", form)
+    assert "already been entered" in again.content.decode()
+    assert Contact.objects.count() == 1  # a refused form records nothing
+
+
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_only_the_floor_enters_paper_forms(db: None, role: str) -> None:
+    user = make_user(f"p-{role}", role, "DAMKAR" if role in AGENCY_ROLES else "")
+    status = page_client(user).get("/insiden/kertas/").status_code
+    floor = {Role.CALL_TAKER, Role.ROOM_OPERATOR, Role.SUPERVISOR, Role.ADMIN}
+    assert status == (200 if role in floor else 403), role

@@ -1,0 +1,53 @@
+"""Entering a paper fallback form (`/insiden/kertas/`)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from siaga.agencies.models import Agency
+from siaga.incidents.models import Category, Priority
+from siaga.intake.models import Channel
+
+
+class PaperForm(forms.Form):
+    number = forms.CharField(label=_("Nomor formulir"), max_length=40)
+    opened_at = forms.DateTimeField(
+        label=_("Jam diterima (WIB)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    channel = forms.ChoiceField(
+        label=_("Kanal"), choices=Channel.choices, initial=Channel.CALL
+    )
+    caller = forms.CharField(label=_("Nomor penelepon"), max_length=40, required=False)
+    category = forms.ModelChoiceField(
+        label=_("Kategori"),
+        queryset=Category.objects.filter(is_active=True),
+        to_field_name="code",
+    )
+    description = forms.CharField(
+        label=_("Uraian"), max_length=5000, required=False, widget=forms.Textarea
+    )
+    address = forms.CharField(
+        label=_("Lokasi (alamat, patokan)"), max_length=300, required=False
+    )
+    people_count = forms.IntegerField(
+        label=_("Jumlah orang terdampak"),
+        min_value=0,
+        max_value=100_000,
+        required=False,
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Prioritas"),
+        choices=[("", _("bawaan kategori")), *Priority.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("OPD dihubungi"),
+        queryset=Agency.objects.active(),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
