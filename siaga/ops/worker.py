@@ -105,11 +105,11 @@ WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
 _beat = {"at": 0.0, "passes": 0}
 
 
-def beat() -> None:
-    """Note that this worker is alive (at most every 15 s: one row per worker, not a
-    write per pass), for /metrics."""
+def beat(*, now: bool = False) -> None:
+    """Note that this worker is alive (at most every 15 s unless `now`: one row per
+    worker, not a write per pass), for /metrics."""
     _beat["passes"] += 1
-    if time.monotonic() - _beat["at"] < BEAT_EVERY_SECONDS and _beat["at"]:
+    if not now and _beat["at"] and time.monotonic() - _beat["at"] < BEAT_EVERY_SECONDS:
         return
     _beat["at"] = time.monotonic()
     WorkerBeat.objects.update_or_create(

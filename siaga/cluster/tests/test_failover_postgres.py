@@ -149,3 +149,28 @@ def test_no_acknowledged_write_is_lost_when_the_primary_dies(
                 f"\n[drill] {drill.stdout.strip()}; intake interrupted"
                 f" {during.interruption(drilled_at):.2f} s"
             )
+
+
+def test_a_server_coming_back_fences_itself_when_its_peer_is_primary() -> None:
+    """`siaga fence --if-peer-is-primary` (the PostgreSQL unit's ExecStartPre) on
+    server 2 of DATABASE_URL: nothing while server 1 does not answer; fenced once
+    server 1 is the primary, so it starts read-only."""
+    with workspace() as folder:
+        peer = new_primary(folder, "node1")
+        returning = new_primary(folder, "node2")  # a primary that died and comes back
+        returning.stop()
+        env = app_env(folder, peer, returning) | {
+            "SIAGA_NODE_INDEX": "2",
+            "SIAGA_NODE_COUNT": "2",
+        }
+        guard = ["fence", "--data", str(returning.data), "--port", str(returning.port)]
+
+        peer.stop()
+        alone = siaga(env, *guard, "--if-peer-is-primary")
+        assert "not fenced" in alone.stdout and not returning.is_fenced()
+
+        peer.start()
+        fenced = siaga(env, *guard, "--if-peer-is-primary")
+        assert "fenced" in fenced.stdout and returning.is_fenced()
+        returning.start()
+        assert "read-only" in refuses_writes(returning)

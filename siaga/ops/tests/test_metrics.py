@@ -27,7 +27,7 @@ def test_the_scrape_shows_queues_timers_database_and_workers(
     make_incident: Callable[..., Incident],
 ) -> None:
     make_incident(agencies=("DAMKAR", "POLRES"))  # two dispatches awaiting an answer
-    beat()
+    beat(now=True)
     Client().get("/healthz")
 
     response = Client().get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")

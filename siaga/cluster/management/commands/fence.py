@@ -6,6 +6,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from siaga.cluster.nodes import (
@@ -48,10 +49,12 @@ class Command(BaseCommand):
         )
 
     def peer_is_primary(self, server: LocalServer) -> bool:
+        """Another server of DATABASE_URL takes writes. This server is the one at
+        position SIAGA_NODE_INDEX in DATABASE_URL's host list (docs/operations.md)."""
         peers = [
-            n
-            for n in nodes_from_settings()
-            if n.port != server.port or n.host not in {server.host, "localhost"}
+            node
+            for index, node in enumerate(nodes_from_settings(), start=1)
+            if index != settings.SIAGA_NODE_INDEX
         ]
         return any(
             state.role == PRIMARY and not state.read_only
