@@ -9,7 +9,9 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
+from siaga.events.chain import GENESIS, as_stored, event_hash
 from siaga.events.models import Event
 
 if TYPE_CHECKING:
@@ -43,7 +45,8 @@ def append_event(
         )
     if connection.vendor == "postgresql":
         _hold_commit_order()
-    event = Event.objects.create(
+    event = Event(
+        created_at=timezone.now(),
         actor=actor,
         actor_name=actor.get_username() if actor is not None else "sistem",
         action=action,
@@ -51,9 +54,16 @@ def append_event(
         target_id=str(target.pk),
         target_label=str(target)[:100],
         incident_id=incident.pk if incident is not None else None,
-        before=before,
-        after=after,
+        before=as_stored(before),
+        after=as_stored(after),
     )
+    # Appends are serialised (the lock above; SQLite's one writer), so the newest
+    # event's hash is the one to chain to.
+    event.prev_hash = (
+        Event.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    )
+    event.hash = event_hash(event.prev_hash, vars(event))
+    event.save(force_insert=True)
     _announce(event)
     return event
 

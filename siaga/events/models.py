@@ -60,6 +60,9 @@ class Event(models.Model):
     )
     before = models.JSONField(_("sebelum"), null=True, blank=True)
     after = models.JSONField(_("sesudah"), null=True, blank=True)
+    # The hash chain (siaga/events/chain.py): the previous event's hash, and this one's.
+    prev_hash = models.CharField(max_length=64, default="", editable=False)
+    hash = models.CharField(max_length=64, default="", editable=False)
 
     objects = EventQuerySet.as_manager()
 
