@@ -393,3 +393,23 @@ def add_incident_note(incident: Incident, *, text: str, actor: User | None) -> N
         after={"text": text},
         incident=incident,
     )
+
+
+@transaction.atomic
+def export_incident_record(incident: Incident, *, actor: User) -> dict[str, Any]:
+    """An incident's record with its chain proof (siaga.events.audit), and the export
+    itself written in the log (who took the record out, and when)."""
+    from siaga.events.audit import incident_record
+
+    record = incident_record(incident, exported_by=actor.get_username())
+    append_event(
+        actor=actor,
+        action="incident.record_exported",
+        target=incident,
+        after={
+            "events": len(record["events"]),
+            "head": (record["head"] or {}).get("hash"),
+        },
+        incident=incident,
+    )
+    return record

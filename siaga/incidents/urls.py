@@ -8,4 +8,5 @@ urlpatterns = [
     path("kertas/", views.paper_form, name="paper_form"),  # before <number>/
     path("<str:number>/", views.incident_detail, name="detail"),
     path("<str:number>/catatan/", views.add_note, name="add_note"),
+    path("<str:number>/rekaman.json", views.incident_record, name="record"),
 ]

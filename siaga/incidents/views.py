@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -10,7 +10,11 @@ from siaga.accounts.access import require
 from siaga.accounts.roles import Can
 from siaga.areas.locate import Candidates, candidates
 from siaga.areas.models import Area, AreaKind
-from siaga.incidents.actions import add_incident_note, enter_paper_form
+from siaga.incidents.actions import (
+    add_incident_note,
+    enter_paper_form,
+    export_incident_record,
+)
 from siaga.incidents.forms import PaperForm
 from siaga.incidents.models import Incident, IncidentStatus
 from siaga.incidents.timeline import timeline
@@ -66,6 +70,21 @@ def behind_a_figure(
     return incidents.distinct(), True
 
 
+@require_http_methods(["GET"])
+def incident_record(request: HttpRequest, number: str) -> HttpResponse:
+    """The incident's events with their hash-chain proof, as a JSON file (evidence)."""
+    user = require(request.user, Can.VIEW_EVENT_LOG)
+    incident = get_object_or_404(Incident.objects.visible_to(user), number=number)
+    record = export_incident_record(incident, actor=user)
+    response = JsonResponse(
+        record, json_dumps_params={"ensure_ascii": False, "indent": 1}
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="rekaman-{incident.number}.json"'
+    )
+    return response
+
+
 def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
     user = require(request.user, Can.VIEW_INCIDENTS)
     incidents = Incident.objects.visible_to(user).for_display()
@@ -76,6 +95,7 @@ def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
         "timeline": timeline(incident.pk),
         "contacts": contacts if user.can(Can.VIEW_CONTACTS) else None,
         "may_write": user.can(Can.WRITE_INCIDENTS),
+        "may_export": user.can(Can.VIEW_EVENT_LOG),
         "whose": (found := whose(incident)),
         "referrals": incident.referrals.select_related("neighbour").order_by("sent_at"),
         "neighbours": neighbours_for(found),

@@ -3,6 +3,7 @@ stored event, or one removed event, is found and named by `siaga audit verify`."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -10,6 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from siaga.accounts.models import User
+from siaga.accounts.roles import AGENCY_ROLES, Role
 from siaga.events.audit import verify_log
 from siaga.events.chain import GENESIS
 from siaga.events.models import Event
@@ -86,8 +89,6 @@ def test_a_changed_json_value_is_found(make_incident: MakeIncident) -> None:
     opened = Event.objects.get(incident=incident, action="incident.opened")
     after = dict(opened.after or {})
     after["priority"] = 5 if after.get("priority") != 5 else 4
-    import json
-
     raw(
         "UPDATE events_event SET after = %s WHERE id = %s", json.dumps(after), opened.pk
     )
@@ -107,3 +108,52 @@ def test_a_removed_event_is_found_at_the_next_one(make_incident: MakeIncident) -
 
     assert broken is not None and broken.event_id == following.pk
     assert "does not follow" in broken.reason
+
+
+def test_an_exported_record_proves_itself_and_its_export_is_logged(
+    make_incident: MakeIncident, supervisor: User
+) -> None:
+    from siaga.events.chain import verify_record
+    from siaga.testing import page_client
+
+    incident = make_incident(agencies=("DAMKAR",))
+    make_incident()  # another incident's events fall between this one's
+    from siaga.dispatching.actions import acknowledge_dispatch
+
+    acknowledge_dispatch(incident.dispatches.get(), actor=None)
+
+    response = page_client(supervisor).get(f"/insiden/{incident.number}/rekaman.json")
+
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    record = json.loads(response.content)
+    assert record["incident"] == incident.number
+    assert [e["content"]["action"] for e in record["events"]][0] == "incident.opened"
+    assert record["links"], "the other incident's events are in the proof as hashes"
+    assert all("content" not in link for link in record["links"])
+    assert verify_record(record) == ""
+    exported = Event.objects.get(action="incident.record_exported")
+    assert (exported.incident_id, exported.actor) == (incident.pk, supervisor)
+
+    forged = json.loads(response.content)
+    forged["events"][0]["content"]["actor_name"] = "orang lain"
+    assert "content does not match" in verify_record(forged)
+    gap = json.loads(response.content)
+    gap["links"].pop(0)
+    assert "does not follow" in verify_record(gap)
+
+
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_only_those_who_read_the_event_log_export_records(
+    make_incident: MakeIncident, role: str
+) -> None:
+    from siaga.testing import make_user, page_client
+
+    incident = make_incident(agencies=("DAMKAR",))
+    user = make_user(f"r-{role}", role, "DAMKAR" if role in AGENCY_ROLES else "")
+
+    status = (
+        page_client(user).get(f"/insiden/{incident.number}/rekaman.json").status_code
+    )
+
+    assert status == (200 if role in {Role.SUPERVISOR, Role.ADMIN} else 403), role
