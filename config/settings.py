@@ -378,6 +378,13 @@ TEMPLATES = [
 DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id first; older PBKDF2 hashes still verify and are rehashed at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if SIAGA_ENV == "test":
+    PASSWORD_HASHERS.insert(0, "siaga.accounts.hashers.CheapArgon2PasswordHasher")
 PASSWORD_VALIDATION = "django.contrib.auth.password_validation"  # noqa: S105 (a module path)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{PASSWORD_VALIDATION}.UserAttributeSimilarityValidator"},

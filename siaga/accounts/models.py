@@ -98,3 +98,15 @@ class ApiToken(models.Model):
     @staticmethod
     def digest(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SignInFailure(models.Model):
+    """A wrong password, kept a day for throttling (siaga/accounts/throttle.py);
+    not an event: guesses must not flood the evidence."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M}"

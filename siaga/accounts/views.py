@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -10,12 +13,40 @@ from django.views.decorators.http import require_GET, require_POST
 
 from siaga.accounts.models import User
 from siaga.accounts.roles import Can
+from siaga.accounts.throttle import forget_failures, minutes_locked, note_failure
 
 
 @method_decorator(login_not_required, name="dispatch")
 class SignInView(LoginView):
+    """Django's sign-in, throttled (siaga/accounts/throttle.py): past the limit even
+    the right password is refused until the window passes, with 429."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")[:150]
+        locked = minutes_locked(username, address_of(request))
+        if locked:
+            context = self.get_context_data(form=self.get_form_class()(request))
+            response = self.render_to_response(context | {"locked_minutes": locked})
+            response.status_code = 429
+            response["Retry-After"] = str(locked * 60)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        note_failure(self.request.POST.get("username", ""), address_of(self.request))
+        return super().form_invalid(form)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        forget_failures(form.get_user().get_username(), address_of(self.request))
+        return super().form_valid(form)
+
+
+def address_of(request: HttpRequest) -> str | None:
+    """The client's address (uvicorn sets it from the proxy's header in production)."""
+    return request.META.get("REMOTE_ADDR") or None
 
 
 @require_POST
