@@ -14,6 +14,7 @@ from siaga.accounts.roles import AGENCY_ROLES, Role
 from siaga.agencies.models import Agency
 from siaga.events.actions import save_configuration
 from siaga.events.log import append_event
+from siaga.lib.errors import Conflict
 
 TOKEN_PREFIX = "sg"  # noqa: S105 (a label, not a secret)
 
@@ -92,3 +93,24 @@ def user_for_token(token: str) -> User | None:
     ):
         return None
     return api_token.user
+
+
+@transaction.atomic
+def end_session(handle: str, *, actor: User) -> User:
+    """Sign someone out of one console (an admin's decision: a lost phone, a PC left
+    signed in); the next request from it goes to the sign-in page."""
+    from siaga.accounts.sessions import session_by_handle
+
+    session = session_by_handle(handle)
+    user_id = session.get_decoded().get("_auth_user_id") if session else None
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    if session is None or user is None:
+        raise Conflict("no such session (it may have ended already)")
+    session.delete()
+    append_event(
+        actor=actor,
+        action="account.session_ended",
+        target=user,
+        after={"session": handle},
+    )
+    return user

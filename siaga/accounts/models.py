@@ -7,6 +7,7 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from siaga.accounts.roles import AGENCY_ROLES, ROLE_CAPABILITIES, Can, Role
@@ -53,6 +54,16 @@ class User(AbstractUser):
                 | (~Q(role__in=AGENCY_ROLES) & Q(agency__isnull=True)),
             )
         ]
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Sessions are bound to the password, the role and the agency: changing any
+        of them signs the person out everywhere (Django checks it on every request)."""
+        return salted_hmac(
+            "siaga.accounts.User.session",
+            f"{self.password}|{self.role}|{self.agency_id or ''}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def can(self, capability: Can) -> bool:
         return self.is_active and capability in ROLE_CAPABILITIES.get(

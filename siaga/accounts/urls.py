@@ -6,4 +6,6 @@ app_name = "accounts"
 urlpatterns = [
     path("masuk/", views.SignInView.as_view(), name="login"),
     path("keluar/", views.sign_out, name="logout"),
+    path("sesi/", views.sessions_page, name="sessions"),
+    path("sesi/<str:handle>/akhiri/", views.ending_session, name="end_session"),
 ]

@@ -2,18 +2,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_POST
 
+from siaga.accounts.access import require
+from siaga.accounts.actions import end_session
 from siaga.accounts.models import User
 from siaga.accounts.roles import Can
+from siaga.accounts.sessions import ADDRESS, SINCE, active_sessions
 from siaga.accounts.throttle import forget_failures, minutes_locked, note_failure
+from siaga.lib.errors import ActionError
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -41,7 +47,11 @@ class SignInView(LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         forget_failures(form.get_user().get_username(), address_of(self.request))
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        # For the admin's list of sessions (siaga/accounts/sessions.py).
+        self.request.session[SINCE] = timezone.now().isoformat(timespec="seconds")
+        self.request.session[ADDRESS] = address_of(self.request) or ""
+        return response
 
 
 def address_of(request: HttpRequest) -> str | None:
@@ -62,3 +72,22 @@ def home(request: HttpRequest) -> HttpResponse:
     if isinstance(user, User) and user.can(Can.CREW_UNIT):
         return redirect("units:crew")
     return redirect("incidents:list")
+
+
+@require_GET
+def sessions_page(request: HttpRequest) -> HttpResponse:
+    """Admins: everyone signed in now, where and since when; end any session."""
+    require(request.user, Can.ADMINISTER)
+    return render(request, "accounts/sessions.html", {"sessions": active_sessions()})
+
+
+@require_POST
+def ending_session(request: HttpRequest, handle: str) -> HttpResponse:
+    user = require(request.user, Can.ADMINISTER)
+    try:
+        ended = end_session(handle[:64], actor=user)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Sesi {ended.get_username()} diakhiri.")
+    return redirect("accounts:sessions")
