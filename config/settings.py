@@ -340,6 +340,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "siaga.ops.metrics.CountRequests",
     "django.middleware.security.SecurityMiddleware",
+    "siaga.lib.security.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "siaga.accounts.middleware.ChosenLanguageMiddleware",

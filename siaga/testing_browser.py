@@ -7,6 +7,7 @@ on a developer's machine and fails in CI (where .ci/run installs it).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,3 +48,15 @@ def browser() -> Iterator[Browser]:
         )
         yield launched
         launched.close()
+
+
+def wait_until(page: Page, expression: str, timeout: float = 10.0) -> None:
+    """Wait until a JavaScript expression is truthy in the page. Playwright's
+    `wait_for_function` compiles its string with eval, which the app's
+    Content-Security-Policy refuses (as it should); `evaluate` is not affected."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate(f"Boolean({expression})"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {timeout:.0f} s: {expression}")

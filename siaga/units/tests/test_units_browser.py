@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from siaga.testing_browser import require_chromium
+from siaga.testing_browser import require_chromium, wait_until
 from siaga.testing_server import ROOT
 from siaga.units.tests.test_mqtt import broker_up
 
@@ -69,10 +69,8 @@ def test_an_mqtt_position_moves_the_unit_on_the_agency_console(
     base, _ = demo
     sign_in(page, base, "damkar")
     page.goto(f"{base}/opd/")
-    page.wait_for_function(f"{MARKER} && {MARKER}['DAMKAR-01']")
-    page.wait_for_function(
-        "document.getElementById('live-status').dataset.state === 'on'"
-    )
+    wait_until(page, f"{MARKER} && {MARKER}['DAMKAR-01']")
+    wait_until(page, "document.getElementById('live-status').dataset.state === 'on'")
     start = page.evaluate(f"{MARKER}['DAMKAR-01'].getLatLng()")
     page.evaluate("window.notReloaded = true")
 
@@ -138,9 +136,10 @@ def test_a_crew_on_a_slow_phone_shares_its_position_and_taps_big_buttons(
         assert page.get_by_text("Belum ada penugasan").is_visible()
 
         page.get_by_role("button", name="Bagikan posisi").click()
-        page.wait_for_function(
+        wait_until(
+            page,
             "document.getElementById('share-state').textContent.includes('terkirim')",
-            timeout=30_000,
+            timeout=30,
         )
         token = siaga(env, "create-token", "--user", "telepon").strip()
         units = {
