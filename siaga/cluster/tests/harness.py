@@ -107,7 +107,8 @@ def siaga(
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str]) -> Iterator[str]:
+def server_process(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    """`siaga serve` on env's PORT, once it answers; stopped on exit if alive."""
     server = subprocess.Popen(  # noqa: S603 (our own command)
         [sys.executable, "-m", "siaga.cli", "serve"],
         cwd=ROOT,
@@ -115,16 +116,22 @@ def serving(env: dict[str, str]) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{env['PORT']}"
     try:
-        wait_until_up(base)
-        yield base
+        wait_until_up(f"http://127.0.0.1:{env['PORT']}")
+        yield server
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str]) -> Iterator[str]:
+    with server_process(env):
+        yield f"http://127.0.0.1:{env['PORT']}"
 
 
 def post(

@@ -6,39 +6,17 @@ Run by `make test-ha`; marked `ha`, left out of the suite.
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from siaga.cluster.tests.harness import Stream, siaga, wait_for
-from siaga.testing_server import ROOT, clean_env, wait_until_up
+from siaga.cluster.tests.harness import Stream, server_process, siaga, wait_for
+from siaga.testing_server import clean_env
 
 pytestmark = pytest.mark.ha
-
-
-@contextlib.contextmanager
-def server(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(  # noqa: S603 (our own command)
-        [sys.executable, "-m", "siaga.cli", "serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_up(f"http://127.0.0.1:{env['PORT']}")
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def test_kill_9_of_the_server_loses_no_acknowledged_contact(
@@ -52,12 +30,12 @@ def test_kill_9_of_the_server_loses_no_acknowledged_contact(
     base = f"http://127.0.0.1:{env['PORT']}"
 
     with Stream(base, token, "kill").running(writers=4) as stream:
-        with server(env) as first:
+        with server_process(env) as first:
             wait_for(lambda: stream.acked_since(0) >= 60, 60, "60 writes")
             killed_at = time.monotonic()
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=10)
-        with server(env):
+        with server_process(env):
             wait_for(lambda: stream.acked_since(killed_at) >= 30, 60, "writes again")
 
     with sqlite3.connect(env["SIAGA_SQLITE_PATH"]) as db:
