@@ -299,6 +299,11 @@ SIAGA_REPORTS_PER_SENDER_PER_HOUR = env_int("SIAGA_REPORTS_PER_SENDER_PER_HOUR",
 SIAGA_REPORTS_PER_ADDRESS_PER_HOUR = env_int("SIAGA_REPORTS_PER_ADDRESS_PER_HOUR", 20)
 # Seconds between passes of the background worker.
 SIAGA_WORKER_INTERVAL = env_int("SIAGA_WORKER_INTERVAL", 2)
+# Roles that must use two-step sign-in (a code from an authenticator app); production's
+# default is supervisors and admins. Empty: nobody must (anyone may still turn it on).
+SIAGA_TWO_STEP_ROLES = frozenset(
+    env_list("SIAGA_TWO_STEP_ROLES", "supervisor,admin" if IS_PRODUCTION else "")
+)
 # Prometheus scrapes /metrics with `Authorization: Bearer <this>`; empty: only an
 # admin's or supervisor's session may read it.
 SIAGA_METRICS_TOKEN = env("SIAGA_METRICS_TOKEN", "")
@@ -348,6 +353,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "siaga.accounts.views.RequireTwoStep",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -14,7 +14,7 @@ from siaga.accounts.roles import AGENCY_ROLES, Role
 from siaga.agencies.models import Agency
 from siaga.events.actions import save_configuration
 from siaga.events.log import append_event
-from siaga.lib.errors import Conflict
+from siaga.lib.errors import Conflict, InvalidInput
 
 TOKEN_PREFIX = "sg"  # noqa: S105 (a label, not a secret)
 
@@ -113,4 +113,45 @@ def end_session(handle: str, *, actor: User) -> User:
         target=user,
         after={"session": handle},
     )
+    return user
+
+
+@transaction.atomic
+def enable_two_step(user: User, *, secret: str, code: str) -> User:
+    """Turn on two-step sign-in once the person's app shows the right code."""
+    from siaga.accounts.totp import matching_step
+
+    step = matching_step(secret, code, after=0)
+    if step is None:
+        raise InvalidInput(
+            "that code does not match; check the app's time", field="code"
+        )
+    User.objects.filter(pk=user.pk).update(
+        totp_secret=secret, totp_confirmed_at=timezone.now(), totp_last_step=step
+    )
+    user.refresh_from_db()
+    append_event(actor=user, action="account.two_step_enabled", target=user)
+    return user
+
+
+@transaction.atomic
+def use_two_step_code(user: User, code: str) -> None:
+    """The second step of a sign-in: a current code, never one already used."""
+    from siaga.accounts.totp import matching_step
+
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    step = matching_step(locked.totp_secret, code, after=locked.totp_last_step)
+    if not locked.totp_confirmed_at or step is None:
+        raise InvalidInput("the code is wrong or already used", field="code")
+    User.objects.filter(pk=user.pk).update(totp_last_step=step)
+
+
+@transaction.atomic
+def reset_two_step(user: User, *, actor: User | None) -> User:
+    """A lost phone: the person enrols again at the next sign-in."""
+    User.objects.filter(pk=user.pk).update(
+        totp_secret="", totp_confirmed_at=None, totp_last_step=0
+    )
+    user.refresh_from_db()
+    append_event(actor=actor, action="account.two_step_reset", target=user)
     return user

@@ -44,6 +44,12 @@ class User(AbstractUser):
         verbose_name=_("unit (kru)"),
     )
 
+    # Two-step sign-in (siaga/accounts/totp.py): the shared secret once confirmed, and
+    # the last time step used (a code is good once).
+    totp_secret = models.CharField(max_length=64, blank=True, editable=False)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    totp_last_step = models.BigIntegerField(default=0, editable=False)
+
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
@@ -11,14 +13,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from siaga.accounts.access import require
-from siaga.accounts.actions import end_session
+from siaga.accounts.actions import enable_two_step, end_session, use_two_step_code
 from siaga.accounts.models import User
 from siaga.accounts.roles import Can
 from siaga.accounts.sessions import ADDRESS, SINCE, active_sessions
 from siaga.accounts.throttle import forget_failures, minutes_locked, note_failure
+from siaga.accounts.totp import new_secret, provisioning_uri
 from siaga.lib.errors import ActionError
 
 
@@ -46,7 +49,16 @@ class SignInView(LoginView):
         return super().form_invalid(form)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        forget_failures(form.get_user().get_username(), address_of(self.request))
+        user = form.get_user()
+        forget_failures(user.get_username(), address_of(self.request))
+        if isinstance(user, User) and user.totp_confirmed_at:
+            # Password right; the code from the person's app comes next.
+            self.request.session[PENDING] = {
+                "user": user.pk,
+                "backend": getattr(user, "backend", ""),
+                "next": self.get_success_url(),
+            }
+            return redirect("accounts:second_step")
         response = super().form_valid(form)
         # For the admin's list of sessions (siaga/accounts/sessions.py).
         self.request.session[SINCE] = timezone.now().isoformat(timespec="seconds")
@@ -91,3 +103,101 @@ def ending_session(request: HttpRequest, handle: str) -> HttpResponse:
     else:
         messages.success(request, f"Sesi {ended.get_username()} diakhiri.")
     return redirect("accounts:sessions")
+
+
+PENDING = "siaga_pending_sign_in"
+SETUP = "siaga_two_step_setup"
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def second_step(request: HttpRequest) -> HttpResponse:
+    """After the password: the 6-digit code from the person's authenticator app."""
+    pending = request.session.get(PENDING) or {}
+    user = User.objects.filter(pk=int(pending.get("user") or 0), is_active=True).first()
+    if user is None:
+        return redirect("accounts:login")
+    context: dict[str, Any] = {}
+    if request.method == "POST":
+        address = address_of(request)
+        locked = minutes_locked(user.get_username(), address)
+        if locked:
+            response = render(
+                request, "accounts/second_step.html", {"locked_minutes": locked}
+            )
+            response.status_code = 429
+            response["Retry-After"] = str(locked * 60)
+            return response
+        try:
+            use_two_step_code(user, request.POST.get("code", "")[:20])
+        except ActionError:
+            note_failure(user.get_username(), address)
+            context["wrong"] = True
+        else:
+            del request.session[PENDING]
+            login(request, user, backend=pending["backend"] or None)
+            request.session[SINCE] = timezone.now().isoformat(timespec="seconds")
+            request.session[ADDRESS] = address or ""
+            return redirect(pending["next"])
+    return render(request, "accounts/second_step.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def two_step_page(request: HttpRequest) -> HttpResponse:
+    """Turn on two-step sign-in: the secret for the app, then a code to confirm it."""
+    user = request.user
+    if not isinstance(user, User):
+        return redirect("accounts:login")
+    if user.totp_confirmed_at:
+        return render(request, "accounts/two_step.html", {"enabled": True})
+    secret = request.session.get(SETUP) or new_secret()
+    request.session[SETUP] = secret
+    wrong = False
+    if request.method == "POST":
+        try:
+            enable_two_step(user, secret=secret, code=request.POST.get("code", "")[:20])
+        except ActionError:
+            wrong = True
+        else:
+            del request.session[SETUP]
+            # The session hash is unchanged (password, role, agency), so this stays.
+            messages.success(request, "Masuk dua langkah aktif.")
+            return redirect("home")
+    issuer = f"Siaga112 {settings.SIAGA_CITY_CODE}"
+    context = {
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "uri": provisioning_uri(secret, user.get_username(), issuer),
+        "wrong": wrong,
+        "required": user.role in settings.SIAGA_TWO_STEP_ROLES,
+    }
+    return render(request, "accounts/two_step.html", context)
+
+
+class RequireTwoStep:
+    """Middleware: a signed-in person whose role must use two-step sign-in
+    (SIAGA_TWO_STEP_ROLES) and has not turned it on reaches only the page that does."""
+
+    OPEN = (
+        "/akun/",
+        "/static/",
+        "/api/",
+        "/hooks/",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/i18n/",
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            isinstance(user, User)
+            and user.role in settings.SIAGA_TWO_STEP_ROLES
+            and not user.totp_confirmed_at
+            and not request.path.startswith(self.OPEN)
+        ):
+            return redirect("accounts:two_step")
+        return self.get_response(request)

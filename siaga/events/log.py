@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from siaga.accounts.models import User
 
 # Never copied into the log: secrets, and geometry too large to be worth a diff.
-UNLOGGED_FIELDS = frozenset({"password", "token_digest", "geometry"})
+UNLOGGED_FIELDS = frozenset({"password", "token_digest", "geometry", "totp_secret"})
 
 JSONValue = Any
 # Any constant works; this one is easy to spot in pg_locks.
