@@ -101,7 +101,8 @@ def test_roles_that_must_use_it_reach_nothing_else_until_they_do() -> None:
     taker = make_user("sari", "call_taker")
     client = page_client(supervisor)
 
-    assert client.get("/insiden/")["Location"] == "/akun/dua-langkah/"
+    for closed in ["/insiden/", "/akun/sesi/", "/server/", "/api/v1/incidents"]:
+        assert client.get(closed)["Location"] == "/akun/dua-langkah/", closed
     assert page_client(taker).get("/insiden/").status_code == 200
     with time_machine.travel(NOW, tick=False):
         enrol(client)
