@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siaga.intake.actions import MediaRef
+from siaga.intake.images import clean_image
 from siaga.intake.models import Contact
 from siaga.lib import phone
 from siaga.lib.errors import InvalidInput, TooLarge, TooMany
@@ -37,7 +38,8 @@ def read_upload(upload: UploadedFile) -> bytes:
 
 
 def photo_ref(content: bytes, caption: str = "") -> MediaRef:
-    """A resident's photo, kept only if it is an image of an acceptable size."""
+    """A resident's photo, kept only if it is an image of an acceptable size, and
+    re-encoded (siaga/intake/images.py)."""
     if len(content) > settings.SIAGA_MAX_MEDIA_BYTES:
         raise TooLarge(
             _("Foto terlalu besar (maks. %(mb)s MB).")
@@ -45,8 +47,9 @@ def photo_ref(content: bytes, caption: str = "") -> MediaRef:
         )
     for magic, offset, mime in SIGNATURES:
         if content[offset : offset + len(magic)] == magic:
+            kept, kept_type = clean_image(content, mime)
             return MediaRef(
-                kind="image", mime_type=mime, caption=caption, content=content
+                kind="image", mime_type=kept_type, caption=caption, content=kept
             )
     raise InvalidInput(_("Berkas foto harus JPEG, PNG, WebP atau HEIC."), field="photo")
 
