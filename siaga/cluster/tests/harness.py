@@ -8,6 +8,7 @@ as anyone else, as that user.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import pwd
@@ -151,7 +152,9 @@ def post(
             return int(response.status), json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         return int(error.code), {}
-    except (urllib.error.URLError, TimeoutError, ConnectionError):
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError):
+        # No answer, or one cut off by the kill (headers without their body): not an
+        # acknowledgement, so the write is not counted as one.
         return 0, {}
 
 
