@@ -35,17 +35,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def siaga(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(  # noqa: S603 (our own command, fixed arguments)
+def run_siaga(
+    env: dict[str, str], *args: str, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """A `siaga` command in a subprocess with this environment; fails if it fails."""
+    return subprocess.run(  # noqa: S603 (our own command, fixed arguments)
         [sys.executable, "-m", "siaga.cli", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=timeout,
         check=True,
     )
-    return result.stdout
+
+
+def siaga(env: dict[str, str], *args: str) -> str:
+    return run_siaga(env, *args).stdout
 
 
 # The end-to-end server accepts provider webhooks signed with these test secrets.

@@ -60,10 +60,14 @@ class SignInView(LoginView):
             }
             return redirect("accounts:second_step")
         response = super().form_valid(form)
-        # For the admin's list of sessions (siaga/accounts/sessions.py).
-        self.request.session[SINCE] = timezone.now().isoformat(timespec="seconds")
-        self.request.session[ADDRESS] = address_of(self.request) or ""
+        note_sign_in(self.request)
         return response
+
+
+def note_sign_in(request: HttpRequest) -> None:
+    """When and from where, for the admin's list of sessions (accounts/sessions.py)."""
+    request.session[SINCE] = timezone.now().isoformat(timespec="seconds")
+    request.session[ADDRESS] = address_of(request) or ""
 
 
 def address_of(request: HttpRequest) -> str | None:
@@ -136,8 +140,7 @@ def second_step(request: HttpRequest) -> HttpResponse:
         else:
             del request.session[PENDING]
             login(request, user, backend=pending["backend"] or None)
-            request.session[SINCE] = timezone.now().isoformat(timespec="seconds")
-            request.session[ADDRESS] = address or ""
+            note_sign_in(request)
             return redirect(pending["next"])
     return render(request, "accounts/second_step.html", context)
 

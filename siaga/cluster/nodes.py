@@ -137,11 +137,15 @@ class Replica:
     lag_bytes: int
 
 
+# A primary's standbys: name, state, sync state, bytes of WAL not yet replayed.
+REPLICAS_SQL = (
+    "SELECT application_name, state, sync_state,"
+    " COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), 0)::bigint"
+    " FROM pg_stat_replication"
+)
+
+
 def replicas_of(node: Node) -> list[Replica]:
     with node.connect() as conn:
-        rows = conn.execute(
-            "SELECT application_name, state, sync_state,"
-            " COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), 0)::bigint"
-            " FROM pg_stat_replication"
-        ).fetchall()
+        rows = conn.execute(REPLICAS_SQL).fetchall()
     return [Replica(str(a), str(b), str(c), int(d)) for a, b, c, d in rows]

@@ -168,7 +168,7 @@ def enter_paper_form(
     and time, with the dispatches the form ticked."""
     from siaga.intake.actions import classify_contact, record_contact
 
-    paper_number(number, opened_at)  # refuse a wrong form before recording anything
+    # open_incident checks the number; a refused form rolls the contact back with it.
     contact, _ = record_contact(
         channel=channel,
         sender=caller,

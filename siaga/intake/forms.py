@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from siaga.agencies.models import Agency
 from siaga.areas.models import Landmark
 from siaga.incidents.actions import Place
-from siaga.incidents.models import Category, Incident, Priority
+from siaga.incidents.forms import agencies_field, description_field, priority_field
+from siaga.incidents.models import Category, Incident
 from siaga.intake.actions import Triage
 from siaga.intake.models import Classification, Contact
 
@@ -27,16 +27,8 @@ class TriageForm(forms.Form):
         to_field_name="code",
         required=False,
     )
-    priority = forms.TypedChoiceField(
-        label=_("Prioritas"),
-        choices=[("", _("bawaan kategori")), *Priority.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-    description = forms.CharField(
-        label=_("Uraian"), max_length=5000, required=False, widget=forms.Textarea
-    )
+    priority = priority_field()
+    description = description_field()
     people_count = forms.IntegerField(
         label=_("Jumlah orang terlibat"), min_value=0, max_value=100_000, required=False
     )
@@ -54,13 +46,7 @@ class TriageForm(forms.Form):
     lon = forms.FloatField(
         label=_("Bujur"), min_value=-180, max_value=180, required=False
     )
-    agencies = forms.ModelMultipleChoiceField(
-        label=_("Teruskan ke OPD"),
-        queryset=Agency.objects.active(),
-        to_field_name="code",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    agencies = agencies_field(_("Teruskan ke OPD"))
     duplicate_of = forms.ModelChoiceField(
         queryset=Incident.objects.open(),
         to_field_name="number",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from prometheus_client import (
@@ -28,6 +28,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from siaga.accounts.roles import Can
+from siaga.cluster.nodes import REPLICAS_SQL
 from siaga.dispatching.models import Dispatch
 from siaga.events.bus import TAILER
 from siaga.intake.models import Contact, Delivery, OutboundMessage
@@ -77,8 +78,10 @@ class Floor(Collector):
 
     def collect(self) -> Iterator[Metric]:
         now = timezone.now()
-        awaiting = Dispatch.objects.awaiting_acknowledgement()
-        oldest = awaiting.aggregate(at=Min("sent_at"))["at"]
+        awaiting = Dispatch.objects.awaiting_acknowledgement().aggregate(
+            n=Count("pk"), oldest=Min("sent_at")
+        )
+        oldest = awaiting["oldest"]
         yield gauge(
             "siaga_calls_in_progress",
             "Calls ringing or answered, not yet classified",
@@ -87,7 +90,7 @@ class Floor(Collector):
         yield gauge(
             "siaga_dispatches_awaiting_acknowledgement",
             "Dispatches sent, not yet acknowledged",
-            awaiting.count(),
+            awaiting["n"],
         )
         yield gauge(
             "siaga_dispatches_overdue",
@@ -165,12 +168,11 @@ class Database(Collector):
             row = cursor.fetchone()
             if row and row[0]:
                 return 0, []
-            cursor.execute(
-                "SELECT application_name, sync_state,"
-                " COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), 0)"
-                " FROM pg_stat_replication"
-            )
-            return 1, [(str(a), str(b), float(c)) for a, b, c in cursor.fetchall()]
+            cursor.execute(REPLICAS_SQL)
+            rows = cursor.fetchall()
+            return 1, [
+                (str(name), str(sync), float(lag)) for name, _, sync, lag in rows
+            ]
 
 
 REGISTRY.register(Floor())

@@ -28,7 +28,7 @@ from typing import Any
 import psycopg
 
 from siaga.cluster.postgres import LocalServer
-from siaga.testing_server import ROOT, free_port, wait_until_up
+from siaga.testing_server import ROOT, free_port, run_siaga, wait_until_up
 
 OS_USER = "postgres" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
 
@@ -93,18 +93,9 @@ def app_env(folder: Path, *servers: LocalServer) -> dict[str, str]:
     }
 
 
-def siaga(
-    env: dict[str, str], *args: str, check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 (our own command)
-        [sys.executable, "-m", "siaga.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=check,
-    )
+def siaga(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """As `testing_server.run_siaga`, with time for base backups and promotions."""
+    return run_siaga(env, *args, timeout=300)
 
 
 @contextlib.contextmanager
