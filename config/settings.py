@@ -228,6 +228,10 @@ SIAGA_REFERRAL_ACK_MINUTES = env_int("SIAGA_REFERRAL_ACK_MINUTES", 5)
 # the fixes are kept.
 SIAGA_AVL_STALE_SECONDS = env_int("SIAGA_AVL_STALE_SECONDS", 120)
 SIAGA_AVL_RETENTION_DAYS = env_int("SIAGA_AVL_RETENTION_DAYS", 30)
+# Contacts' personal data (numbers, texts, points, photos) is blanked after this many
+# days, the statistics kept (siaga/intake/actions/retention.py); 0 keeps it for ever.
+# The period is the city's decision under UU 27/2022: set it when it is made.
+SIAGA_RETENTION_DAYS = env_int("SIAGA_RETENTION_DAYS", 0)
 # Seconds between the live maps' looks at what units moved (positions are not events).
 SIAGA_AVL_LIVE_SECONDS = env_int("SIAGA_AVL_LIVE_SECONDS", 2)
 # Minutes a unit may stay in a status before the consoles flag it overdue (a status
@@ -354,6 +358,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "siaga.accounts.views.RequireTwoStep",
+    "siaga.accounts.middleware.AccessMatrix",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
 from siaga.accounts.models import ApiToken, User
-from siaga.accounts.roles import AGENCY_ROLES, Role
+from siaga.accounts.roles import AGENCY_ROLES, ROLE_CAPABILITIES, Can, Role
 from siaga.agencies.models import Agency
 from siaga.events.actions import save_configuration
 from siaga.events.log import append_event
@@ -50,22 +50,52 @@ def create_user(
     return user
 
 
+def token_scopes(user: User, scopes: Iterable[str] | None) -> list[str]:
+    """The scopes asked for, each one the user's role holds; none asked: all of them."""
+    held = ROLE_CAPABILITIES.get(user.role, frozenset())
+    if scopes is None:
+        return sorted(held)
+    asked = sorted(set(scopes))
+    unknown = [scope for scope in asked if scope not in {can.value for can in Can}]
+    if unknown:
+        raise InvalidInput(f"no such scope: {', '.join(unknown)}", field="scopes")
+    beyond = [scope for scope in asked if scope not in held]
+    if beyond:
+        raise InvalidInput(
+            f"the role {user.role} does not hold {', '.join(beyond)}", field="scopes"
+        )
+    return asked
+
+
 @transaction.atomic
 def issue_api_token(
-    *, user: User, name: str, actor: User | None
+    *,
+    user: User,
+    name: str,
+    actor: User | None,
+    scopes: Iterable[str] | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token for an integration; the plain
-    token is returned once and never stored."""
+    """Create a token for an integration; the plain token is returned once and never
+    stored. Its scopes narrow what it may do to some of its role's capabilities."""
     prefix = secrets.token_hex(6)
     token = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     api_token = ApiToken.objects.create(
-        user=user, name=name, prefix=prefix, token_digest=ApiToken.digest(token)
+        user=user,
+        name=name,
+        prefix=prefix,
+        token_digest=ApiToken.digest(token),
+        scopes=token_scopes(user, scopes),
     )
     append_event(
         actor=actor,
         action="api_token.issued",
         target=api_token,
-        after={"user": user.get_username(), "name": name, "prefix": prefix},
+        after={
+            "user": user.get_username(),
+            "name": name,
+            "prefix": prefix,
+            "scopes": api_token.scopes,
+        },
     )
     return api_token, token
 
@@ -92,7 +122,9 @@ def user_for_token(token: str) -> User | None:
         api_token.token_digest, ApiToken.digest(token)
     ):
         return None
-    return api_token.user
+    user = api_token.user
+    user.token_scopes = frozenset(api_token.scopes)
+    return user
 
 
 @transaction.atomic

@@ -50,7 +50,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     """Tokens are issued with `siaga create-token`;
     here they can be seen and revoked."""
 
-    list_display = ["name", "user", "prefix", "created_at", "revoked_at"]
+    list_display = ["name", "user", "prefix", "scopes", "created_at", "revoked_at"]
     actions = ["revoke"]
 
     @admin.action(description="Cabut token terpilih")

@@ -71,7 +71,13 @@ class User(AbstractUser):
             algorithm="sha256",
         ).hexdigest()
 
+    # Set on the user an API token authenticated: that token's scopes, which narrow
+    # the role's capabilities (never widen them). None for a session.
+    token_scopes: frozenset[str] | None = None
+
     def can(self, capability: Can) -> bool:
+        if self.token_scopes is not None and capability not in self.token_scopes:
+            return False
         return self.is_active and capability in ROLE_CAPABILITIES.get(
             self.role, frozenset()
         )
@@ -100,6 +106,9 @@ class ApiToken(models.Model):
     name = models.CharField(_("nama"), max_length=100)
     prefix = models.CharField(max_length=16, unique=True)
     token_digest = models.CharField(max_length=64)
+    # The capabilities this token may use: some or all of its user's role's. A PBX's
+    # token submits calls and nothing else, whatever else its account may do.
+    scopes = models.JSONField(_("cakupan"), default=list, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
 

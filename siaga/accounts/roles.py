@@ -82,7 +82,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
         Can.PLAN_ROTA,
         Can.OPERATE_SERVERS,
     },
-    Role.ADMIN: frozenset(Can) - {Can.CREW_UNIT},  # an admin is never a unit's crew
+    # An admin is never a unit's crew, nor another 112 centre.
+    Role.ADMIN: frozenset(Can) - {Can.CREW_UNIT, Can.EXCHANGE_REFERRALS},
     # A big screen in the theatre room: reads incidents, never callers' personal data.
     Role.WALLBOARD: frozenset({Can.VIEW_INCIDENTS, Can.VIEW_BOARD, Can.VIEW_REFERENCE}),
     # Submits what residents send (and reads the category list); sees nothing else.

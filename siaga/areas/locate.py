@@ -54,6 +54,16 @@ def locate_many(
     return {point: _located(index, *point) for point in set(points)}
 
 
+NO_PLACE = "(tanpa lokasi)"
+
+
+def place_name(found: Located | None) -> str:
+    """The kelurahan a point lies in, else its kecamatan (kelurahan have boundaries only
+    after an import), else its jurisdiction; NO_PLACE without a point."""
+    area = found and (found.kelurahan or found.kecamatan or found.jurisdiction)
+    return area.name if area else NO_PLACE
+
+
 def _located(index: _Index, lat: float, lon: float) -> Located:
     found: dict[str, Area] = {}
     for key in index.points.containing(lat, lon):

@@ -82,6 +82,9 @@ class CallerQuerySet(models.QuerySet["Caller"]):
         )
 
 
+FORGOTTEN_PREFIX = "anon-"
+
+
 class Caller(models.Model):
     """A phone number (E.164) or a channel handle, with its history. Never blocked
     outright:
@@ -102,9 +105,16 @@ class Caller(models.Model):
     def __str__(self) -> str:
         if self.display_name:
             return self.display_name
+        if self.is_forgotten:
+            return str(_("(dianonimkan)"))
         if self.kind == CallerKind.PHONE:
             return national_format(self.identifier)
         return self.identifier
+
+    @property
+    def is_forgotten(self) -> bool:
+        """Its number and name were blanked by retention (intake/actions/retention)."""
+        return self.identifier.startswith(FORGOTTEN_PREFIX)
 
 
 class ContactQuerySet(models.QuerySet["Contact"]):
@@ -205,6 +215,10 @@ class Contact(models.Model):
     reply_to = models.CharField(
         _("alamat balasan di kanal"), max_length=120, blank=True
     )
+    # Retention (SIAGA_RETENTION_DAYS): when the personal data was blanked; `place` then
+    # keeps the name of the area its point lay in, so the statistics stay whole.
+    anonymized_at = models.DateTimeField(_("dianonimkan"), null=True, blank=True)
+    place = models.CharField(_("wilayah"), max_length=200, blank=True)
     category_hint = models.ForeignKey(
         "incidents.Category",
         on_delete=models.PROTECT,

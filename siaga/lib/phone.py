@@ -47,8 +47,12 @@ def to_e164(raw: str, region: str = "ID") -> str | None:
 
 
 def national_format(e164: str) -> str:
-    """`+6281234567890` → `0812-3456-7890`, how an operator reads a number aloud."""
-    number = phonenumbers.parse(e164, None)
+    """`+6281234567890` → `0812-3456-7890`, how an operator reads a number aloud;
+    anything else (a channel handle, a forgotten caller) as it is."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from siaga.dispatching.actions import escalate_dispatch
 from siaga.dispatching.models import Dispatch
 from siaga.intake.actions.deliveries import process_delivery
+from siaga.intake.actions.retention import anonymize_old_contacts, retention_cutoff
 from siaga.intake.models import Delivery, OutboundMessage
 from siaga.intake.outbox import fetch_media, media_due, send_outbound
 from siaga.lib.wake import wait_for_work
@@ -65,17 +66,22 @@ def fetch_waiting_media() -> int:
     return sum(fetch_media(media) for media in media_due())
 
 
-_last_prune = 0.0
-PRUNE_EVERY_SECONDS = 3600
+HOUSEKEEPING_EVERY_SECONDS = 3600
+_last_housekeeping = {"at": 0.0}
 
 
-def prune_old_positions() -> int:
-    """Vehicle fixes past their retention, at most once an hour per worker."""
-    global _last_prune
-    if time.monotonic() - _last_prune < PRUNE_EVERY_SECONDS and _last_prune:
+def housekeeping() -> int:
+    """Retention, at most once an hour per worker: vehicle fixes dropped, contacts'
+    personal data blanked (SIAGA_RETENTION_DAYS)."""
+    last = _last_housekeeping["at"]
+    if last and time.monotonic() - last < HOUSEKEEPING_EVERY_SECONDS:
         return 0
-    _last_prune = time.monotonic()
-    return prune_unit_positions()
+    _last_housekeeping["at"] = time.monotonic()
+    done = prune_unit_positions()
+    cutoff = retention_cutoff()
+    if cutoff is not None:
+        done += anonymize_old_contacts(before=cutoff, actor=None)
+    return done
 
 
 TASKS: list[Callable[[], int]] = [
@@ -85,7 +91,7 @@ TASKS: list[Callable[[], int]] = [
     fetch_waiting_media,
     time_out_referrals,
     deliver_referrals,
-    prune_old_positions,
+    housekeeping,
 ]
 
 

@@ -19,7 +19,7 @@ from django.db.models import CharField, Count, F, Min, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Cast
 
 from siaga.agencies.models import Agency
-from siaga.areas.locate import Located, locate_many
+from siaga.areas.locate import locate_many, place_name
 from siaga.dispatching.models import Dispatch
 from siaga.events.models import Event
 from siaga.incidents.models import Incident, IncidentStatus
@@ -221,35 +221,27 @@ def _handling(incidents: QuerySet[Incident]) -> Spread:
     )
 
 
-NO_PLACE = "(tanpa lokasi)"
-
-
-def place_name(found: Located | None) -> str:
-    """The kelurahan a point lies in, else its kecamatan (kelurahan have boundaries only
-    after an import), else its jurisdiction; NO_PLACE without a point."""
-    area = found and (found.kelurahan or found.kecamatan or found.jurisdiction)
-    return area.name if area else NO_PLACE
-
-
 def prank_map(period: Period, agency: Agency | None = None) -> dict[str, list[int]]:
     """Prank contacts by place and local hour: {place: [24 counts]}, most first. A call
-    carries a place only when its handset sent one (AML) or the taker marked it. SQL
-    counts each point and hour; each distinct point is located once."""
+    carries a place only when its handset sent one (AML) or the taker marked it; once
+    anonymized (retention) only the place's name is kept. SQL counts each point and
+    hour; each distinct point is located once."""
     pranks = scope(period, agency).contacts.filter(classification="prank").order_by()
     rows = list(
         pranks.annotate(h=LocalClock("received_at", "hour"))
-        .values_list("lat", "lon", "h")
+        .values_list("lat", "lon", "place", "h")
         .annotate(n=Count("pk"))
     )
     places = locate_many(
-        (lat, lon) for lat, lon, _, _ in rows if lat is not None and lon is not None
+        (lat, lon) for lat, lon, *_ in rows if lat is not None and lon is not None
     )
     grid: dict[str, list[int]] = {}
-    for lat, lon, hour, n in rows:
+    for lat, lon, kept, hour, n in rows:
         located = (
             places.get((lat, lon)) if lat is not None and lon is not None else None
         )
-        grid.setdefault(place_name(located), [0] * 24)[hour] += n
+        name = kept if kept and located is None else place_name(located)
+        grid.setdefault(name, [0] * 24)[hour] += n
     return dict(sorted(grid.items(), key=lambda item: (-sum(item[1]), item[0])))
 
 

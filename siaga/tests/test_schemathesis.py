@@ -54,7 +54,7 @@ def token_header(supervisor: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-from siaga.tests.test_refusals import incoming_referral  # noqa: E402
+from siaga.tests.test_access_matrix import incoming_referral  # noqa: E402
 
 
 @pytest.fixture

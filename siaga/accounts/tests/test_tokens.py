@@ -53,3 +53,40 @@ def test_a_token_for_an_unknown_user_is_an_error(db: None) -> None:
 
     with pytest.raises(CommandError, match="no active user"):
         call_command("create_token", "--user", "nobody")
+
+
+def test_a_token_does_only_what_its_scopes_name(call_taker: User) -> None:
+    """The PBX's token submits calls; the same account's session could do more."""
+    out = StringIO()
+    call_command(
+        "create_token", "--user", "sari", "--name", "PBX",
+        "--scope", "submit_reports", stdout=out,
+    )  # fmt: skip
+    client = Client(headers={"Authorization": f"Bearer {out.getvalue().strip()}"})
+
+    ringing = {"call_id": "c-1", "event": "ringing", "caller": "081234567890"}
+    assert (
+        client.post("/hooks/telephony", ringing, "application/json").status_code < 300
+    )
+    assert client.get("/api/v1/incidents").status_code == 403
+    assert client.get("/api/v1/contacts").status_code == 403
+    assert ApiToken.objects.get().scopes == ["submit_reports"]
+    issued = Event.objects.get(action="api_token.issued")
+    assert issued.after is not None and issued.after["scopes"] == ["submit_reports"]
+
+
+def test_a_token_never_holds_more_than_its_role(call_taker: User) -> None:
+    import pytest
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="does not hold administer"):
+        call_command("create_token", "--user", "sari", "--scope", "administer")
+    assert not ApiToken.objects.exists()
+
+
+def test_without_scopes_a_token_holds_its_roles_capabilities(call_taker: User) -> None:
+    from siaga.accounts.roles import ROLE_CAPABILITIES
+
+    call_command("create_token", "--user", "sari", stdout=StringIO())
+
+    assert set(ApiToken.objects.get().scopes) == ROLE_CAPABILITIES[call_taker.role]

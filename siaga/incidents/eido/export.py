@@ -250,7 +250,12 @@ def _call_components(
         if contact.answered_at:
             call["answerDate"] = _timestamp(contact.answered_at)
         caller = contact.caller
-        if category.shares_caller_number and caller and caller.kind == CallerKind.PHONE:
+        if (
+            category.shares_caller_number
+            and caller
+            and caller.kind == CallerKind.PHONE
+            and not caller.is_forgotten
+        ):
             callback_id = origin.component_id("callback", contact.public_id.hex)
             callbacks.append(
                 {

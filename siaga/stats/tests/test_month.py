@@ -96,8 +96,9 @@ def test_an_empty_spread_has_no_figures() -> None:
 
 
 def test_the_prank_map_places_pranks_by_hour(november: dict[str, Incident]) -> None:
+    from siaga.areas.locate import NO_PLACE
     from siaga.intake.actions import classify_contact, record_contact
-    from siaga.stats.figures import NO_PLACE, prank_map
+    from siaga.stats.figures import prank_map
 
     with time_machine.travel(wib(20, 21), tick=False):
         located, _ = record_contact(channel="sms", sender="081299990000", actor=None)
