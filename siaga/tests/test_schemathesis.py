@@ -24,9 +24,11 @@ from schemathesis.specs.openapi.checks import (
 
 from siaga.accounts.actions import issue_api_token
 from siaga.accounts.models import User
+from siaga.accounts.roles import AGENCY_ROLES, Role
 from siaga.alerts.tests.helpers import make_alert
 from siaga.incidents.models import Incident
 from siaga.intake.actions import record_contact
+from siaga.testing import make_user
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 CHECKS = [
@@ -87,3 +89,25 @@ def test_the_api_keeps_its_document(
     if case.path_parameters:
         case.path_parameters |= {k: known_ids[k] for k in case.path_parameters}
     case.call_and_validate(headers=token_header, checks=CHECKS)
+
+
+@pytest.fixture(params=[Role.AGENCY_OPERATOR, Role.WALLBOARD, Role.INTEGRATION])
+def other_role_header(request: pytest.FixtureRequest, db: None) -> dict[str, str]:
+    """Another role's token: mostly refused, and each refusal must be documented."""
+    role = request.param
+    user = make_user(f"fuzz-{role}", role, "DAMKAR" if role in AGENCY_ROLES else "")
+    _, token = issue_api_token(user=user, name="schemathesis", actor=None)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@schema.parametrize()
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_role_keeps_the_document_too(
+    case: schemathesis.Case[Any],
+    other_role_header: dict[str, str],
+    known_ids: dict[str, str],
+    keep_test_connection: None,
+) -> None:
+    if case.path_parameters:
+        case.path_parameters |= {k: known_ids[k] for k in case.path_parameters}
+    case.call_and_validate(headers=other_role_header, checks=CHECKS)
