@@ -352,18 +352,27 @@ def set_incident_status(
 def incident_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     user = api_user(request, Can.VIEW_INCIDENTS)
     incident = get_visible_incident(user, number)
+    callers_shown = user.can(Can.VIEW_CONTACTS)
     return [
-        {
-            "id": event.id,
-            "at": event.created_at,
-            "actor": event.actor_name,
-            "action": event.action,
-            "target": event.target_label,
-            "before": event.before,
-            "after": event.after,
-        }
+        event_out(event, callers_shown)
         for event in Event.objects.for_incident(incident.pk)
     ]
+
+
+def event_out(event: Event, callers_shown: bool) -> dict[str, Any]:
+    """One event of the timeline. A contact's events name the caller and quote them:
+    to a role that may not read contacts (an agency, the wallboard) they say only that
+    a contact was linked or classified."""
+    hidden = event.target_type == "contact" and not callers_shown
+    return {
+        "id": event.id,
+        "at": event.created_at,
+        "actor": event.actor_name,
+        "action": event.action,
+        "target": "contact" if hidden else event.target_label,
+        "before": None if hidden else event.before,
+        "after": None if hidden else event.after,
+    }
 
 
 class CategoryOut(Schema):

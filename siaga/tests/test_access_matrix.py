@@ -25,6 +25,7 @@ from siaga.accounts.models import User
 from siaga.accounts.roles import AGENCY_ROLES, ROLE_CAPABILITIES, Can, Role
 from siaga.areas.models import Area
 from siaga.incidents.models import Incident
+from siaga.lib.fields import WIB
 from siaga.referrals.actions import receive_referral, save_referral_partner
 from siaga.referrals.models import Referral, ReferralPartner
 from siaga.testing import api_client, make_user, page_client
@@ -331,3 +332,45 @@ def test_an_agency_sees_its_own_statistics_whatever_it_asks_for(
 
     assert response.status_code == 200
     assert "BPBD" in response["Content-Disposition"].upper()
+
+
+# Personal data: a caller's number and words, on a fire (whose category does not share
+# the caller's number with the agency).
+NUMBER, WORDS = "081299887766", "rumah Bu Sri di Gang Kenanga 12"
+SECRET_PARTS = ("9988", "99887766", WORDS)
+# The roles that may read callers' data (VIEW_CONTACTS) are left out: they may.
+WITHOUT_CONTACTS = sorted(
+    role for role in Role.values if Can.VIEW_CONTACTS not in ROLE_CAPABILITIES[role]
+)
+
+
+@pytest.mark.parametrize("role", WITHOUT_CONTACTS)
+def test_nothing_a_role_may_read_shows_a_callers_number_or_words(
+    fixtures: Fixtures, role: str
+) -> None:
+    """Every GET the matrix allows the role (pages, API, exports: the monthly report in
+    each format, the open data), fetched with a caller's contact on the fire."""
+    from siaga.intake.actions import link_contact, record_contact
+
+    contact, _ = record_contact(channel="sms", sender=NUMBER, text=WORDS, actor=None)
+    link_contact(contact, incident=fixtures.incident, actor=None)
+    clients = Clients.of(role)
+    readable = [
+        key
+        for key, rule in MATRIX.items()
+        if key.startswith("GET ") and rule.allows(role) and rule.needs != Open.PUBLIC
+    ]
+    month = fixtures.incident.opened_at.astimezone(WIB).strftime("%Y-%m")
+    leaks = []
+    for key in readable:
+        path = key.split(" ", 1)[1]
+        for kind in ("csv", "xlsx", "pdf") if "{kind}" in path else ("",):
+            url = fixtures.url(path).replace("2026-11", month)
+            url = url.replace(".csv", f".{kind}") if kind else url
+            response = clients.for_path(path).get(url)
+            if response.streaming:
+                continue  # the live feed: event types and numbers only
+            body = response.content.decode("utf-8", "replace")
+            leaks += [(url, part) for part in SECRET_PARTS if part in body]
+
+    assert readable and leaks == []

@@ -74,6 +74,14 @@ def known_ids(make_incident: Callable[..., Incident]) -> dict[str, str]:
     }
 
 
+def call_and_validate(
+    case: schemathesis.Case[Any], headers: dict[str, str], known_ids: dict[str, str]
+) -> None:
+    if case.path_parameters:
+        case.path_parameters |= {k: known_ids[k] for k in case.path_parameters}
+    case.call_and_validate(headers=headers, checks=CHECKS)
+
+
 @schema.parametrize()
 @settings(
     max_examples=25,
@@ -86,9 +94,7 @@ def test_the_api_keeps_its_document(
     known_ids: dict[str, str],
     keep_test_connection: None,
 ) -> None:
-    if case.path_parameters:
-        case.path_parameters |= {k: known_ids[k] for k in case.path_parameters}
-    case.call_and_validate(headers=token_header, checks=CHECKS)
+    call_and_validate(case, token_header, known_ids)
 
 
 @pytest.fixture(params=[Role.AGENCY_OPERATOR, Role.WALLBOARD, Role.INTEGRATION])
@@ -108,6 +114,4 @@ def test_every_role_keeps_the_document_too(
     known_ids: dict[str, str],
     keep_test_connection: None,
 ) -> None:
-    if case.path_parameters:
-        case.path_parameters |= {k: known_ids[k] for k in case.path_parameters}
-    case.call_and_validate(headers=other_role_header, checks=CHECKS)
+    call_and_validate(case, other_role_header, known_ids)

@@ -60,6 +60,20 @@ def test_event_rows_cannot_be_changed_or_deleted(make_incident: MakeIncident) ->
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger is PostgreSQL's")
+def test_postgres_refuses_truncating_the_log(make_incident: MakeIncident) -> None:
+    make_incident()
+    with (
+        pytest.raises(DatabaseError, match="TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's pending checks
+        cursor.execute("SET LOCAL siaga.allow_truncate = 'off'")  # as the app
+        cursor.execute("TRUNCATE events_event CASCADE")
+    assert Event.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger is PostgreSQL's")
 def test_postgres_refuses_raw_updates_to_the_log(make_incident: MakeIncident) -> None:
     make_incident()
     event_id = Event.objects.latest("id").pk
