@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from siaga.events.chain import CONTENT, Break, canonical, first_break
 from siaga.events.models import Event
+from siaga.events.sealing import unseal
 
 if TYPE_CHECKING:
     from siaga.incidents.models import Incident
@@ -21,6 +22,22 @@ def verify_log() -> tuple[Break | None, int, str]:
     checked, and the head hash."""
     rows = Event.objects.order_by("id").values(*COLUMNS).iterator(chunk_size=5000)
     return first_break(rows)
+
+
+def event_entry(row: dict[str, Any]) -> dict[str, Any]:
+    """One event of a record: its content as stored (what the hash covers) and, where
+    it holds a person's sealed data, that data opened (`opened`; None once retention
+    erased the key). The checker ignores `opened`."""
+    entry = {
+        "id": row["id"],
+        "prev_hash": row["prev_hash"],
+        "hash": row["hash"],
+        "content": json.loads(canonical(row)),
+    }
+    opened = {side: unseal(row[side]) for side in ("before", "after")}
+    if any(opened[side] != row[side] for side in opened):
+        entry["opened"] = opened
+    return entry
 
 
 def incident_record(incident: Incident, *, exported_by: str) -> dict[str, Any]:
@@ -42,15 +59,7 @@ def incident_record(incident: Incident, *, exported_by: str) -> dict[str, Any]:
             "hash = SHA-256(prev_hash + '\\n' + canonical JSON of the content: sorted"
             " keys, no spaces, UTF-8; created_at in UTC to the microsecond)"
         ),
-        "events": [
-            {
-                "id": row["id"],
-                "prev_hash": row["prev_hash"],
-                "hash": row["hash"],
-                "content": json.loads(canonical(row)),
-            }
-            for row in mine
-        ],
+        "events": [event_entry(row) for row in mine],
         "links": list(span.order_by("id").values("id", "prev_hash", "hash")),
         "head": head,
     }

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from siaga.events.chain import GENESIS, as_stored, event_hash
 from siaga.events.models import Event
+from siaga.events.sealing import seal, subject_of
 
 if TYPE_CHECKING:
     from siaga.accounts.models import User
@@ -52,10 +53,10 @@ def append_event(
         action=action,
         target_type=target._meta.model_name or "",
         target_id=str(target.pk),
-        target_label=str(target)[:100],
+        target_label=str(getattr(target, "event_label", target))[:100],
         incident_id=incident.pk if incident is not None else None,
-        before=as_stored(before),
-        after=as_stored(after),
+        before=as_stored(sealed(before, target)),
+        after=as_stored(sealed(after, target)),
     )
     # Appends are serialised (the lock above; SQLite's one writer), so the newest
     # event's hash is the one to chain to.
@@ -66,6 +67,15 @@ def append_event(
     event.save(force_insert=True)
     _announce(event)
     return event
+
+
+def sealed(
+    values: dict[str, JSONValue] | None, target: models.Model
+) -> dict[str, JSONValue] | None:
+    """A person's data sealed with their key (events/sealing.py), if the target names
+    a subject; everything else as given."""
+    subject = subject_of(target)
+    return seal(values, subject) if subject is not None else values
 
 
 def _hold_commit_order() -> None:

@@ -81,3 +81,22 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("the event log is append-only")
+
+
+class SealingKey(models.Model):
+    """The key that seals one person's data inside the event log (events/sealing.py).
+
+    The log cannot be edited, so personal data in it is stored encrypted with a key per
+    subject (a contact); retention deletes the key, and what the log says about that
+    person can never be read again while every hash still holds."""
+
+    subject = models.CharField(_("subjek"), max_length=64, unique=True)
+    key = models.BinaryField(_("kunci"), editable=False)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kunci segel")
+        verbose_name_plural = _("kunci segel")
+
+    def __str__(self) -> str:
+        return self.subject

@@ -17,6 +17,7 @@ from siaga.accounts.roles import Can
 from siaga.agencies.models import Agency
 from siaga.areas.models import Landmark
 from siaga.events.models import Event
+from siaga.events.sealing import unseal
 from siaga.incidents.actions import (
     Place,
     change_incident_status,
@@ -360,9 +361,10 @@ def incident_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
 
 
 def event_out(event: Event, callers_shown: bool) -> dict[str, Any]:
-    """One event of the timeline. A contact's events name the caller and quote them:
-    to a role that may not read contacts (an agency, the wallboard) they say only that
-    a contact was linked or classified."""
+    """One event of the timeline, a person's sealed data opened (events/sealing.py).
+    A contact's events name the caller and quote them: to a role that may not read
+    contacts (an agency, the wallboard) they say only that a contact was linked or
+    classified."""
     hidden = event.target_type == "contact" and not callers_shown
     return {
         "id": event.id,
@@ -370,8 +372,8 @@ def event_out(event: Event, callers_shown: bool) -> dict[str, Any]:
         "actor": event.actor_name,
         "action": event.action,
         "target": "contact" if hidden else event.target_label,
-        "before": None if hidden else event.before,
-        "after": None if hidden else event.after,
+        "before": None if hidden else unseal(event.before),
+        "after": None if hidden else unseal(event.after),
     }
 
 

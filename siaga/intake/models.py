@@ -247,6 +247,16 @@ class Contact(models.Model):
         sender = self.sender_raw or "-"
         return f"{self.get_channel_display()} {sender} {self.received_at:%H:%M}"
 
+    @property
+    def personal_data_subject(self) -> str:
+        """Whose data this contact's events hold, sealed (events/sealing.py)."""
+        return f"contact:{self.pk}"
+
+    @property
+    def event_label(self) -> str:
+        """How the log names it: never the sender (the log cannot forget)."""
+        return f"{self.get_channel_display()} {self.public_id.hex[:8]}"
+
 
 class TelephonyEvent(models.Model):
     """One call event from the PBX, kept verbatim; (call id, event) is idempotent."""
@@ -373,6 +383,10 @@ class Media(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.get_status_display()}"
 
+    @property
+    def personal_data_subject(self) -> str:
+        return f"contact:{self.contact_id}"
+
 
 class OutboundStatus(models.TextChoices):
     QUEUED = "queued", _("Dalam antrean")
@@ -444,3 +458,11 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}"
+
+    @property
+    def personal_data_subject(self) -> str:
+        return f"contact:{self.contact_id}"
+
+    @property
+    def event_label(self) -> str:
+        return f"{self.get_channel_display()} → {self.public_id.hex[:8]}"

@@ -11,8 +11,9 @@ stay). Webhook deliveries processed before the cut-off lose their bodies.
 What stays: channel, classification, every time (received, answered, classified,
 ended), the incident it belongs to, who handled it: every statistic.
 
-The event log is not rewritten (it is hash-chained evidence); its contact snapshots
-keep the data until the log's own retention (docs/security.md says so).
+The event log is not rewritten (it is hash-chained evidence): what it holds of a
+person is sealed with a key per contact (events/sealing.py), and the key is erased
+here, so the log's copy can never be read again while every hash still holds.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.utils import timezone
 from siaga.accounts.models import User
 from siaga.areas.locate import locate_many, place_name
 from siaga.events.log import append_event
+from siaga.events.sealing import forget
 from siaga.intake.models import (
     FORGOTTEN_PREFIX,
     Caller,
@@ -108,6 +110,7 @@ def anonymize_contacts(ids: list[int], *, before: datetime, actor: User | None) 
     )
     OutboundMessage.objects.filter(contact__in=mine).update(recipient="", text="")
     TelephonyEvent.objects.filter(contact__in=mine).update(payload="")
+    forget(contact.personal_data_subject for contact in contacts)  # the log's copy
     if contacts:
         append_event(
             actor=actor,

@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from siaga.accounts.models import User
 from siaga.events.audit import verify_log
 from siaga.events.models import Event
+from siaga.events.sealing import unseal
 from siaga.incidents.models import Incident
 from siaga.intake.actions import classify_contact, record_contact
 from siaga.intake.actions.retention import anonymize_old_contacts
@@ -74,6 +75,9 @@ def test_the_figures_stay_and_the_personal_data_goes(
     body = api_client(supervisor).get(f"/api/v1/contacts/{old.public_id}").json()
     assert "Melati" not in str(body) and "99990000" not in str(body)
     assert Contact.objects.get(pk=recent.pk).text == recent.text  # not yet due
+    logged = Event.objects.get(action="contact.recorded", target_id=str(old.pk))
+    opened = unseal(logged.after)
+    assert opened is not None and (opened["text"], opened["sender_raw"]) == (None, None)
 
 
 def test_a_caller_still_calling_keeps_its_number_the_rest_are_forgotten(
