@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from siaga.accounts.models import ApiToken, User
 from siaga.accounts.roles import AGENCY_ROLES, ROLE_CAPABILITIES, Can, Role
+from siaga.accounts.totp import new_recovery_codes, recovery_digest
 from siaga.agencies.models import Agency
 from siaga.events.actions import save_configuration
 from siaga.events.log import append_event
-from siaga.lib.errors import Conflict, InvalidInput
+from siaga.lib.errors import Conflict, IllegalTransition, InvalidInput
 
 TOKEN_PREFIX = "sg"  # noqa: S105 (a label, not a secret)
 
@@ -149,8 +150,9 @@ def end_session(handle: str, *, actor: User) -> User:
 
 
 @transaction.atomic
-def enable_two_step(user: User, *, secret: str, code: str) -> User:
-    """Turn on two-step sign-in once the person's app shows the right code."""
+def enable_two_step(user: User, *, secret: str, code: str) -> tuple[User, list[str]]:
+    """Turn on two-step sign-in once the person's app shows the right code. Returns
+    the recovery codes, shown once and kept only as digests."""
     from siaga.accounts.totp import matching_step
 
     step = matching_step(secret, code, after=0)
@@ -158,31 +160,73 @@ def enable_two_step(user: User, *, secret: str, code: str) -> User:
         raise InvalidInput(
             "that code does not match; check the app's time", field="code"
         )
+    codes = new_recovery_codes()
     User.objects.filter(pk=user.pk).update(
-        totp_secret=secret, totp_confirmed_at=timezone.now(), totp_last_step=step
+        totp_secret=secret,
+        totp_confirmed_at=timezone.now(),
+        totp_last_step=step,
+        totp_recovery=[recovery_digest(code) for code in codes],
     )
     user.refresh_from_db()
-    append_event(actor=user, action="account.two_step_enabled", target=user)
-    return user
+    append_event(
+        actor=user,
+        action="account.two_step_enabled",
+        target=user,
+        after={"recovery_codes": len(codes)},
+    )
+    return user, codes
+
+
+@transaction.atomic
+def renew_recovery_codes(user: User) -> list[str]:
+    """New recovery codes (the old ones stop working): shown once."""
+    if not user.totp_confirmed_at:
+        raise IllegalTransition("two-step sign-in is not on")
+    codes = new_recovery_codes()
+    User.objects.filter(pk=user.pk).update(
+        totp_recovery=[recovery_digest(code) for code in codes]
+    )
+    append_event(
+        actor=user,
+        action="account.recovery_codes_renewed",
+        target=user,
+        after={"recovery_codes": len(codes)},
+    )
+    return codes
 
 
 @transaction.atomic
 def use_two_step_code(user: User, code: str) -> None:
-    """The second step of a sign-in: a current code, never one already used."""
+    """The second step of a sign-in: a current code, never one already used; or one
+    of the recovery codes, each good once (and an event: the phone may be lost)."""
     from siaga.accounts.totp import matching_step
 
     locked = User.objects.select_for_update().get(pk=user.pk)
-    step = matching_step(locked.totp_secret, code, after=locked.totp_last_step)
-    if not locked.totp_confirmed_at or step is None:
+    if not locked.totp_confirmed_at:
         raise InvalidInput("the code is wrong or already used", field="code")
-    User.objects.filter(pk=user.pk).update(totp_last_step=step)
+    step = matching_step(locked.totp_secret, code, after=locked.totp_last_step)
+    if step is not None:
+        User.objects.filter(pk=user.pk).update(totp_last_step=step)
+        return
+    digest = recovery_digest(code)
+    if len(code) > 12 and digest in locked.totp_recovery:
+        left = [kept for kept in locked.totp_recovery if kept != digest]
+        User.objects.filter(pk=user.pk).update(totp_recovery=left)
+        append_event(
+            actor=locked,
+            action="account.recovery_code_used",
+            target=locked,
+            after={"left": len(left)},
+        )
+        return
+    raise InvalidInput("the code is wrong or already used", field="code")
 
 
 @transaction.atomic
 def reset_two_step(user: User, *, actor: User | None) -> User:
     """A lost phone: the person enrols again at the next sign-in."""
     User.objects.filter(pk=user.pk).update(
-        totp_secret="", totp_confirmed_at=None, totp_last_step=0
+        totp_secret="", totp_confirmed_at=None, totp_last_step=0, totp_recovery=[]
     )
     user.refresh_from_db()
     append_event(actor=actor, action="account.two_step_reset", target=user)

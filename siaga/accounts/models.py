@@ -49,6 +49,9 @@ class User(AbstractUser):
     totp_secret = models.CharField(max_length=64, blank=True, editable=False)
     totp_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     totp_last_step = models.BigIntegerField(default=0, editable=False)
+    # SHA-256 digests of the unused recovery codes (80 random bits each), for a phone
+    # that is lost or flat: each signs in once instead of a code.
+    totp_recovery = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("pengguna")

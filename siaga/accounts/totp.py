@@ -60,3 +60,26 @@ def provisioning_uri(secret: str, account: str, issuer: str) -> str:
         {"secret": secret, "issuer": issuer, "digits": DIGITS, "period": STEP_SECONDS}
     )
     return f"otpauth://totp/{label}?{query}"
+
+
+RECOVERY_CODES = 10
+
+
+def new_recovery_codes() -> list[str]:
+    """Ten codes of 16 base32 characters (80 random bits), shown as 4 groups of 4."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    codes = ["".join(secrets.choice(alphabet) for _ in range(16)) for _ in range(10)]
+    return ["-".join(code[i : i + 4] for i in range(0, 16, 4)) for code in codes]
+
+
+def recovery_digest(code: str) -> str:
+    """How a recovery code is kept: dashes, spaces and case do not matter."""
+    plain = code.upper().replace("-", "").replace(" ", "")
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+def qr_svg(uri: str) -> str:
+    """The otpauth URI as an inline SVG QR code (no script, nothing fetched)."""
+    import segno
+
+    return str(segno.make(uri, error="m").svg_inline(scale=4, border=2))

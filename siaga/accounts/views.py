@@ -13,15 +13,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from siaga.accounts.access import require
-from siaga.accounts.actions import enable_two_step, end_session, use_two_step_code
+from siaga.accounts.actions import (
+    enable_two_step,
+    end_session,
+    renew_recovery_codes,
+    use_two_step_code,
+)
 from siaga.accounts.models import User
 from siaga.accounts.roles import Can
 from siaga.accounts.sessions import ADDRESS, SINCE, active_sessions
 from siaga.accounts.throttle import forget_failures, minutes_locked, note_failure
-from siaga.accounts.totp import new_secret, provisioning_uri
+from siaga.accounts.totp import new_secret, provisioning_uri, qr_svg
 from siaga.lib.errors import ActionError
 
 
@@ -147,32 +154,46 @@ def second_step(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def two_step_page(request: HttpRequest) -> HttpResponse:
-    """Turn on two-step sign-in: the secret for the app, then a code to confirm it."""
+    """Turn on two-step sign-in: the secret for the app (as text and a QR code), then
+    a code to confirm it; the recovery codes are shown once, then and on renewal."""
     user = request.user
     if not isinstance(user, User):
         return redirect("accounts:login")
     if user.totp_confirmed_at:
-        return render(request, "accounts/two_step.html", {"enabled": True})
+        return two_step_enabled(request, user)
     secret = request.session.get(SETUP) or new_secret()
     request.session[SETUP] = secret
     wrong = False
     if request.method == "POST":
         try:
-            enable_two_step(user, secret=secret, code=request.POST.get("code", "")[:20])
+            codes = enable_two_step(
+                user, secret=secret, code=request.POST.get("code", "")[:20]
+            )[1]
         except ActionError:
             wrong = True
         else:
             del request.session[SETUP]
             # The session hash is unchanged (password, role, agency), so this stays.
-            messages.success(request, "Masuk dua langkah aktif.")
-            return redirect("home")
+            messages.success(request, _("Masuk dua langkah aktif."))
+            return render(request, "accounts/recovery_codes.html", {"codes": codes})
     issuer = f"Siaga112 {settings.SIAGA_CITY_CODE}"
+    uri = provisioning_uri(secret, user.get_username(), issuer)
     context = {
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        "uri": provisioning_uri(secret, user.get_username(), issuer),
+        "uri": uri,
+        "qr": mark_safe(qr_svg(uri)),  # noqa: S308 (segno's SVG of our own URI)
         "wrong": wrong,
         "required": user.role in settings.SIAGA_TWO_STEP_ROLES,
     }
+    return render(request, "accounts/two_step.html", context)
+
+
+def two_step_enabled(request: HttpRequest, user: User) -> HttpResponse:
+    """Two-step is on: how many recovery codes are left, and new ones on request."""
+    if request.method == "POST":
+        codes = renew_recovery_codes(user)
+        return render(request, "accounts/recovery_codes.html", {"codes": codes})
+    context = {"enabled": True, "codes_left": len(user.totp_recovery)}
     return render(request, "accounts/two_step.html", context)
 
 

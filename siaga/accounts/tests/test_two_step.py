@@ -46,14 +46,23 @@ def test_codes_follow_rfc_6238() -> None:
     assert matching_step(RFC_SECRET, "12345", after=0, now=now) is None
 
 
+RECOVERY = re.compile(r"<code>([A-Z2-9]{4}(?:-[A-Z2-9]{4}){3})</code>")
+
+
 def enrol(client: Client) -> str:
+    return enrol_with_codes(client)[0]
+
+
+def enrol_with_codes(client: Client) -> tuple[str, list[str]]:
     page = client.get("/akun/dua-langkah/").content.decode()
     secret = re.search(r"data-secret>([A-Z2-7 ]+)<", page)
     assert secret, page
     key = secret.group(1).replace(" ", "")
     response = client.post("/akun/dua-langkah/", {"code": code_at(key, step_of())})
-    assert response.status_code == 302
-    return key
+    assert response.status_code == 200
+    codes = RECOVERY.findall(response.content.decode())
+    assert len(codes) == 10
+    return key, codes
 
 
 @pytest.mark.django_db
@@ -118,3 +127,52 @@ def test_an_admin_resets_a_lost_phone() -> None:
     user = User.objects.get(pk=user.pk)
     assert user.totp_confirmed_at is None and user.totp_secret == ""
     assert Event.objects.filter(action="account.two_step_reset").exists()
+
+
+def sign_in_with(code: str, address: str) -> Client:
+    client = Client(REMOTE_ADDR=address)
+    client.post("/akun/masuk/", {"username": "koor", "password": PASSWORD})
+    client.post("/akun/kode/", {"code": code})
+    return client
+
+
+@pytest.mark.django_db
+def test_the_app_reads_the_key_from_a_qr_code() -> None:
+    client = page_client(make_user("koor", "supervisor"))
+
+    page = client.get("/akun/dua-langkah/").content.decode()
+
+    qr = re.search(r"data-qr>(.*?)</div>", page, re.S)
+    assert (
+        qr and qr.group(1).strip().startswith("<svg") and "<script" not in qr.group(1)
+    )
+
+
+@pytest.mark.django_db
+def test_a_recovery_code_signs_in_once_instead_of_a_lost_phone() -> None:
+    user = make_user("koor", "supervisor")
+    with time_machine.travel(NOW, tick=False):
+        _, codes = enrol_with_codes(page_client(user))
+    stored = User.objects.get(pk=user.pk).totp_recovery
+    assert not set(codes) & set(stored)  # digests only
+
+    lowercase = codes[3].lower().replace("-", " ")
+    assert sign_in_with(lowercase, "10.0.0.7").get("/insiden/").status_code == 200
+    assert sign_in_with(codes[3], "10.0.0.8").get("/insiden/").status_code == 302
+    used = Event.objects.get(action="account.recovery_code_used")
+    assert used.after == {"left": 9} and codes[3] not in str(used.after)
+
+
+@pytest.mark.django_db
+def test_new_recovery_codes_replace_the_old_ones() -> None:
+    user = make_user("koor", "supervisor")
+    client = page_client(user)
+    with time_machine.travel(NOW, tick=False):
+        _, old = enrol_with_codes(client)
+
+    assert "Sisa 10 kode cadangan" in client.get("/akun/dua-langkah/").content.decode()
+    new = RECOVERY.findall(client.post("/akun/dua-langkah/").content.decode())
+
+    assert len(new) == 10 and not set(new) & set(old)
+    assert sign_in_with(old[0], "10.0.0.9").get("/insiden/").status_code == 302
+    assert sign_in_with(new[0], "10.0.0.10").get("/insiden/").status_code == 200
