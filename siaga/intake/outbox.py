@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from siaga.intake.actions.deliveries import record_media_result
 from siaga.intake.actions.outbox import record_send_result
+from siaga.intake.images import clean_media
 from siaga.intake.models import Channel, Media, MediaStatus, OutboundMessage
+from siaga.lib.errors import InvalidInput
 from siaga.lib.http import ProviderError, get_bytes, get_json, post_json
 from siaga.lib.leases import claim
 
@@ -211,9 +213,12 @@ def fetch_media(media: Media) -> bool:
     try:
         if fetcher is None or not media.provider_ref:
             raise ProviderError("nothing to fetch", permanent=True)
-        content, mime_type = fetcher(media)
+        content, mime_type = clean_media(*fetcher(media))
     except ProviderError as error:
         record_media_result(media, error=str(error), permanent=error.permanent)
+        return False
+    except InvalidInput as error:  # an image that does not decode: never shown
+        record_media_result(media, error=str(error), permanent=True)
         return False
     record_media_result(media, content=content, mime_type=mime_type)
     return True

@@ -11,19 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siaga.intake.actions import MediaRef
-from siaga.intake.images import clean_image
+from siaga.intake.images import clean_image, sniff
 from siaga.intake.models import Contact
 from siaga.lib import phone
 from siaga.lib.errors import InvalidInput, TooLarge, TooMany
-
-# What an image really is, from its first bytes; the declared type is not trusted.
-SIGNATURES: list[tuple[bytes, int, str]] = [
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"WEBP", 8, "image/webp"),
-    (b"ftypheic", 4, "image/heic"),
-    (b"ftypmif1", 4, "image/heif"),
-]
 
 
 def read_upload(upload: UploadedFile) -> bytes:
@@ -45,12 +36,12 @@ def photo_ref(content: bytes, caption: str = "") -> MediaRef:
             _("Foto terlalu besar (maks. %(mb)s MB).")
             % {"mb": settings.SIAGA_MAX_MEDIA_BYTES // 1_048_576}
         )
-    for magic, offset, mime in SIGNATURES:
-        if content[offset : offset + len(magic)] == magic:
-            kept, kept_type = clean_image(content, mime)
-            return MediaRef(
-                kind="image", mime_type=kept_type, caption=caption, content=kept
-            )
+    mime = sniff(content)
+    if mime is not None:
+        kept, kept_type = clean_image(content, mime)
+        return MediaRef(
+            kind="image", mime_type=kept_type, caption=caption, content=kept
+        )
     raise InvalidInput(_("Berkas foto harus JPEG, PNG, WebP atau HEIC."), field="photo")
 
 

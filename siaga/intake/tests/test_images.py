@@ -1,4 +1,4 @@
-"""Residents' photos keep only their pixels: EXIF (a GPS position, the camera) is gone,
+"""Photos keep only their pixels: EXIF (a GPS position, the camera) is gone,
 a huge photo is scaled down, a file that only looks like an image is refused."""
 
 from __future__ import annotations
@@ -57,6 +57,38 @@ def test_a_file_that_only_looks_like_an_image_is_refused(
         clean_image(content, mime)
 
 
-def test_heic_is_kept_as_sent() -> None:
-    heic = b"\x00\x00\x00\x18ftypheic" + b"\x00" * 32
-    assert clean_image(heic, "image/heic") == (heic, "image/heic")
+def iphone_photo() -> bytes:
+    """An iPhone's HEIC, with the camera and a GPS position in its EXIF."""
+    image = Image.new("RGB", (64, 48), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "KameraKu"
+    exif[0x8825] = {1: "S", 2: (6.0, 10.0, 28.0), 3: "E", 4: (106.0, 38.0, 2.0)}
+    out = io.BytesIO()
+    image.save(out, format="HEIF", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_an_iphones_heic_becomes_a_jpeg_without_its_exif() -> None:
+    original = iphone_photo()
+    assert original[4:12] == b"ftypheic" and b"KameraKu" in original
+
+    kept, mime = clean_image(original, "image/heic")
+
+    with Image.open(io.BytesIO(kept)) as after:
+        assert (mime, after.format, after.size) == ("image/jpeg", "JPEG", (64, 48))
+        assert not after.getexif()
+    assert b"KameraKu" not in kept
+
+
+def test_a_file_that_only_looks_like_a_heic_is_refused() -> None:
+    with pytest.raises(InvalidInput):
+        clean_image(b"\x00\x00\x00\x18ftypheic" + b"\x00" * 32, "image/heic")
+
+
+def test_providers_media_images_by_their_bytes_others_as_delivered() -> None:
+    from siaga.intake.images import clean_media
+
+    voice = b"OggS\x00\x02" + b"\x00" * 40
+    assert clean_media(voice, "audio/ogg") == (voice, "audio/ogg")
+    kept, mime = clean_media(photo_with_gps(), "application/octet-stream")
+    assert mime == "image/jpeg" and b"KameraKu" not in kept

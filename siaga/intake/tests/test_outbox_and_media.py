@@ -154,7 +154,9 @@ def test_a_message_that_becomes_an_incident_sends_its_tracking_link(
 def test_whatsapp_media_is_fetched_through_the_graph_api_and_checked(
     db: None, provider: FakeProvider
 ) -> None:
-    photo = b"\xff\xd8\xff\xe0 a small jpeg"
+    from siaga.intake.tests.test_images import photo_with_gps
+
+    photo = photo_with_gps()
     provider.answer(
         "/MEDIA1",
         {
@@ -186,8 +188,9 @@ def test_whatsapp_media_is_fetched_through_the_graph_api_and_checked(
         assert fetch_waiting_media() == 1
 
     stored = Media.objects.get(sha256=good.sha256)
-    assert stored.status == "stored" and bytes(stored.content or b"") == photo
-    assert stored.mime_type == "image/jpeg"
+    assert stored.status == "stored" and stored.mime_type == "image/jpeg"
+    kept = bytes(stored.content or b"")  # re-encoded: the camera and GPS are gone
+    assert kept.startswith(b"\xff\xd8\xff") and b"KameraKu" not in kept
     assert provider.requests[0][3]["Authorization"] == "Bearer wa-token"
     mismatched = Media.objects.get(sha256=bad.sha256)
     assert mismatched.status == "waiting" and "sha256" in mismatched.error
@@ -200,7 +203,7 @@ def test_telegram_photos_are_fetched_with_get_file(
         "/bot123:abc/getFile",
         {"ok": True, "result": {"file_path": "photos/file_1.jpg"}},
     )
-    provider.answer("/file/bot123:abc/photos/file_1.jpg", b"\x89PNG\r\n\x1a\nrest")
+    provider.answer("/file/bot123:abc/photos/file_1.jpg", small_png())
     record_contact(
         channel=Channel.TELEGRAM,
         sender="budi",
@@ -211,6 +214,39 @@ def test_telegram_photos_are_fetched_with_get_file(
     with whatsapp(provider):
         assert fetch_waiting_media() == 1
     assert Media.objects.get().status == "stored"
+    assert Media.objects.get().mime_type == "image/jpeg"  # known by its bytes
+
+
+def small_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_providers_file_that_only_looks_like_an_image_is_not_kept(
+    db: None, provider: FakeProvider
+) -> None:
+    provider.answer(
+        "/bot123:abc/getFile",
+        {"ok": True, "result": {"file_path": "photos/file_2.jpg"}},
+    )
+    provider.answer("/file/bot123:abc/photos/file_2.jpg", b"\x89PNG\r\n\x1a\nrest")
+    record_contact(
+        channel=Channel.TELEGRAM,
+        sender="budi",
+        provider_id="5001:2",
+        media=[MediaRef(kind="image", provider_ref="AgAE")],
+        actor=None,
+    )
+    with whatsapp(provider):
+        assert fetch_waiting_media() == 0
+    media = Media.objects.get()
+    assert (media.status, media.content) == ("failed", None)
+    assert media.error  # said why, on the room's list of failed media
 
 
 def test_a_public_mention_gets_no_tracking_link_in_public(room_operator: User) -> None:
