@@ -391,7 +391,8 @@ DATABASES = {"default": database_from_env()}
 if SIAGA_ENV == "test" and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # The test runner empties tables with TRUNCATE, which the event log otherwise
     # refuses (events/migrations/0004_refuse_truncate.py).
-    DATABASES["default"]["OPTIONS"]["options"] = "-c siaga.allow_truncate=on"
+    given = DATABASES["default"]["OPTIONS"].get("options", "")
+    DATABASES["default"]["OPTIONS"]["options"] = f"{given} -c siaga.allow_truncate=on"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2id first; older PBKDF2 hashes still verify and are rehashed at the next login.

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from siaga.accounts import views as accounts_views
@@ -24,6 +25,13 @@ urlpatterns = [
     path("", include("siaga.intake.public_urls")),  # /lapor/, /lacak/<code>/: public
     # Anyone may pick a language, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # One sign-in for everyone, the admin included: the code step and the throttle.
+    path(
+        "admin/login/",
+        login_not_required(
+            RedirectView.as_view(pattern_name="accounts:login", query_string=True)
+        ),
+    ),
     path("admin/", admin.site.urls),
     path("", api_urls()),  # /api/v1/… and /hooks/…
 ]

@@ -110,7 +110,10 @@ MATRIX: dict[str, Rule] = {
     "GET /akun/sesi/": page(Can.ADMINISTER),
     "POST /akun/sesi/{handle}/akhiri/": page(Can.ADMINISTER),
     "POST /i18n/setlang/": PUBLIC,
-    "GET /admin/": page(Can.ADMINISTER, scope="every page of Django's admin"),
+    "GET /admin/": page(Can.ADMINISTER, scope="every page and post of Django's admin"),
+    # The admin's own sign-in page sends everyone to the one sign-in (code, throttle).
+    "GET /admin/login/": Rule(Open.PUBLIC, scope="redirects to /akun/masuk/"),
+    "POST /admin/login/": Rule(Open.PUBLIC, scope="redirects to /akun/masuk/"),
     # Incidents.
     "GET /insiden/": page(Can.VIEW_INCIDENTS, scope=OWN_AGENCY),
     "GET /insiden/kertas/": page(Can.WRITE_INCIDENTS),

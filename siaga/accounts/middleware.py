@@ -58,8 +58,11 @@ class AccessMatrix:
         match = request.resolver_match
         if match is None or "api" in match.namespaces:
             return
-        route = "admin/" if "admin" in match.namespaces else match.route
-        rule = rule_for(request.method or "GET", route)
+        if "admin" in match.namespaces:  # every page and every post of the admin
+            route, method = "admin/", "GET"
+        else:
+            route, method = match.route, request.method or "GET"
+        rule = rule_for(method, route)
         if rule is None:
             if methods_of(route):
                 return  # a known URL asked with another method: the view answers 405

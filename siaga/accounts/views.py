@@ -175,7 +175,7 @@ def two_step_page(request: HttpRequest) -> HttpResponse:
             del request.session[SETUP]
             # The session hash is unchanged (password, role, agency), so this stays.
             messages.success(request, _("Masuk dua langkah aktif."))
-            return render(request, "accounts/recovery_codes.html", {"codes": codes})
+            return codes_page(request, codes)
     issuer = f"Siaga112 {settings.SIAGA_CITY_CODE}"
     uri = provisioning_uri(secret, user.get_username(), issuer)
     context = {
@@ -189,12 +189,24 @@ def two_step_page(request: HttpRequest) -> HttpResponse:
 
 
 def two_step_enabled(request: HttpRequest, user: User) -> HttpResponse:
-    """Two-step is on: how many recovery codes are left, and new ones on request."""
+    """Two-step is on: how many recovery codes are left, and new ones for a current
+    code (a session left open must not be enough to mint a way past the code step)."""
+    context: dict[str, Any] = {"enabled": True, "codes_left": len(user.totp_recovery)}
     if request.method == "POST":
-        codes = renew_recovery_codes(user)
-        return render(request, "accounts/recovery_codes.html", {"codes": codes})
-    context = {"enabled": True, "codes_left": len(user.totp_recovery)}
+        try:
+            use_two_step_code(user, request.POST.get("code", "")[:20])
+        except ActionError:
+            context["wrong"] = True
+        else:
+            return codes_page(request, renew_recovery_codes(user))
     return render(request, "accounts/two_step.html", context)
+
+
+def codes_page(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    """The recovery codes, once: never kept by a browser's cache or history."""
+    response = render(request, "accounts/recovery_codes.html", {"codes": codes})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class RequireTwoStep:

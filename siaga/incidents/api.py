@@ -360,12 +360,16 @@ def incident_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     ]
 
 
+# Events about a caller: their contact, the replies sent to them, their photos.
+ABOUT_A_CALLER = frozenset({"contact", "outboundmessage", "media"})
+
+
 def event_out(event: Event, callers_shown: bool) -> dict[str, Any]:
     """One event of the timeline, a person's sealed data opened (events/sealing.py).
     A contact's events name the caller and quote them: to a role that may not read
-    contacts (an agency, the wallboard) they say only that a contact was linked or
-    classified."""
-    hidden = event.target_type == "contact" and not callers_shown
+    contacts (an agency, the wallboard) they, and the replies and photos of the caller,
+    say only what happened, not who or what."""
+    hidden = event.target_type in ABOUT_A_CALLER and not callers_shown
     return {
         "id": event.id,
         "at": event.created_at,

@@ -13,7 +13,7 @@ Run it again after each `siaga migrate` (new tables need their grants).
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 from psycopg import sql
 
 from siaga.lib.errors import InvalidInput
@@ -21,8 +21,10 @@ from siaga.lib.errors import InvalidInput
 APPEND_ONLY = ("events_event",)
 
 
+@transaction.atomic
 def grant_app_role(role: str) -> list[str]:
-    """Grant `role` what the app needs and no more; returns the statements run."""
+    """Grant `role` what the app needs and no more, all at once (a re-run never leaves
+    the log writable for a moment); returns the statements run."""
     if connection.vendor != "postgresql":
         raise InvalidInput("app roles are PostgreSQL's; SQLite has one user")
     with connection.cursor() as cursor:

@@ -351,9 +351,19 @@ def test_nothing_a_role_may_read_shows_a_callers_number_or_words(
     """Every GET the matrix allows the role (pages, API, exports: the monthly report in
     each format, the open data), fetched with a caller's contact on the fire."""
     from siaga.intake.actions import link_contact, record_contact
+    from siaga.intake.actions.outbox import queue_message
 
-    contact, _ = record_contact(channel="sms", sender=NUMBER, text=WORDS, actor=None)
+    contact, _ = record_contact(
+        channel="whatsapp",
+        sender=NUMBER,
+        text=WORDS,
+        reply_to="6281299887766",
+        provider_id="wamid.matrix",
+        actor=None,
+    )
     link_contact(contact, incident=fixtures.incident, actor=None)
+    reply = f"Petugas menuju {WORDS}"  # a reply quoting the caller: theirs too
+    queue_message(contact, text=reply, purpose="reply", actor=None)
     clients = Clients.of(role)
     readable = [
         key

@@ -137,7 +137,7 @@ class AssignIn(Body):
 def recommendations(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     user = api_user(request, Can.VIEW_INCIDENTS)
     incident = get_object_or_404(Incident.objects.visible_to(user), number=number)
-    if not (user.can(Can.DISPATCH) or user.is_agency_operator):
+    if not (user.can(Can.DISPATCH) or user.can(Can.RESPOND_TO_DISPATCH)):
         raise PermissionDenied("your role may not send units")
     own = user.agency_id if user.is_agency_operator else None
     return [

@@ -168,11 +168,32 @@ def test_new_recovery_codes_replace_the_old_ones() -> None:
     user = make_user("koor", "supervisor")
     client = page_client(user)
     with time_machine.travel(NOW, tick=False):
-        _, old = enrol_with_codes(client)
+        key, old = enrol_with_codes(client)
 
     assert "Sisa 10 kode cadangan" in client.get("/akun/dua-langkah/").content.decode()
-    new = RECOVERY.findall(client.post("/akun/dua-langkah/").content.decode())
+    refused = client.post("/akun/dua-langkah/", {"code": "000000"})
+    assert not RECOVERY.findall(refused.content.decode())  # a session alone: no
+    with time_machine.travel(NOW.timestamp() + 60, tick=False):
+        renewed = client.post("/akun/dua-langkah/", {"code": code_at(key, step_of())})
+    new = RECOVERY.findall(renewed.content.decode())
 
+    assert renewed["Cache-Control"] == "no-store"
     assert len(new) == 10 and not set(new) & set(old)
     assert sign_in_with(old[0], "10.0.0.9").get("/insiden/").status_code == 302
     assert sign_in_with(new[0], "10.0.0.10").get("/insiden/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admins_own_sign_in_page_cannot_skip_the_code() -> None:
+    """Django's admin has its own sign-in form; it must not be a way round the code
+    step and the throttle. It sends everyone to the one sign-in page."""
+    make_user("root", "admin")
+    client = Client()
+
+    posted = client.post(
+        "/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD}
+    )
+
+    assert posted.status_code == 302
+    assert posted["Location"] == "/akun/masuk/?next=/admin/"
+    assert client.get("/admin/").status_code == 302  # not signed in

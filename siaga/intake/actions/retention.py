@@ -64,12 +64,16 @@ def retention_cutoff(now: datetime | None = None) -> datetime | None:
     return (now or timezone.now()) - timedelta(days=days) if days > 0 else None
 
 
-def anonymize_old_contacts(*, before: datetime, actor: User | None) -> int:
+def anonymize_old_contacts(
+    *, before: datetime, actor: User | None, batches: int | None = None
+) -> int:
     """Blank every contact received before `before`, BATCH at a time (each batch its
     own transaction, so a long backlog never holds one lock for long), then the stale
-    callers and deliveries. Returns the number of contacts blanked."""
+    callers and webhook bodies. `batches` bounds one call (the worker's pass must not
+    stall intake behind a backlog); returns the number of contacts blanked, so a call
+    that blanked batches × BATCH may have left more."""
     done = 0
-    while True:
+    while batches is None or done < batches * BATCH:
         batch = list(
             Contact.objects.filter(received_at__lt=before, anonymized_at__isnull=True)
             .order_by("pk")
@@ -78,11 +82,21 @@ def anonymize_old_contacts(*, before: datetime, actor: User | None) -> int:
         if not batch:
             break
         done += anonymize_contacts(batch, before=before, actor=actor)
-    forget_callers(before=before, actor=actor)
-    Delivery.objects.filter(
-        received_at__lt=before, status=DeliveryStatus.PROCESSED
-    ).exclude(body="").update(body="")
+    if batches is None or done < batches * BATCH:
+        forget_callers(before=before, actor=actor)
+        blank_deliveries(before=before)
     return done
+
+
+def blank_deliveries(*, before: datetime) -> None:
+    """Webhook bodies older than the cut-off, once handled (processed, or failed and
+    given up on), BATCH at a time; one still waiting to be read is kept."""
+    handled = Delivery.objects.filter(
+        received_at__lt=before,
+        status__in=[DeliveryStatus.PROCESSED, DeliveryStatus.FAILED],
+    ).exclude(body="")
+    while ids := list(handled.values_list("pk", flat=True)[:BATCH]):
+        Delivery.objects.filter(pk__in=ids).update(body="")
 
 
 @transaction.atomic
@@ -125,7 +139,6 @@ def anonymize_contacts(ids: list[int], *, before: datetime, actor: User | None) 
     return len(contacts)
 
 
-@transaction.atomic
 def forget_callers(*, before: datetime, actor: User | None) -> int:
     """Callers last heard from before the cut-off lose their number and name; their
     contacts stay linked, so the count of distinct callers does not change. A caller
@@ -139,15 +152,27 @@ def forget_callers(*, before: datetime, actor: User | None) -> int:
         .exclude(Exists(recent))
         .values_list("pk", flat=True)
     )
-    for pk in stale:
-        Caller.objects.filter(pk=pk).update(
-            identifier=f"{FORGOTTEN_PREFIX}{uuid.uuid4().hex}", display_name=""
-        )
-    if stale:
-        append_event(
-            actor=actor,
-            action="callers.forgotten",
-            target=Caller.objects.get(pk=stale[0]),
-            after={"count": len(stale), "received_before": before.isoformat()},
-        )
-    return len(stale)
+    return sum(forget_caller(pk, before=before, actor=actor) for pk in stale)
+
+
+@transaction.atomic
+def forget_caller(pk: int, *, before: datetime, actor: User | None) -> int:
+    """One caller, checked again under its row lock: someone calling right now (a new
+    contact committing, which locks the caller it refers to) keeps their number."""
+    caller = Caller.objects.select_for_update().filter(pk=pk).first()
+    if (
+        caller is None
+        or caller.is_forgotten
+        or Contact.objects.filter(caller=caller, received_at__gte=before).exists()
+    ):
+        return 0
+    caller.identifier = f"{FORGOTTEN_PREFIX}{uuid.uuid4().hex}"
+    caller.display_name = ""
+    caller.save(update_fields=["identifier", "display_name"])
+    append_event(
+        actor=actor,
+        action="caller.forgotten",
+        target=caller,
+        after={"received_before": before.isoformat()},
+    )
+    return 1

@@ -156,3 +156,35 @@ def test_the_worker_applies_the_setting_hourly(
         assert worker.housekeeping() == 0  # not again within the hour
 
     assert Contact.objects.get(pk=a_located_prank.pk).anonymized_at is not None
+
+
+def test_a_forgotten_callers_event_does_not_name_them(
+    a_located_prank: Contact,
+) -> None:
+    anonymize_old_contacts(before=DECEMBER_FIRST, actor=None)
+
+    forgotten = Event.objects.filter(action="caller.forgotten")
+    assert forgotten.exists()
+    assert not [e for e in forgotten if any(ch.isdigit() for ch in e.target_label)]
+
+
+def test_a_backlog_is_worked_through_a_little_each_pass(
+    a_located_prank: Contact, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from siaga.intake.actions import retention
+    from siaga.ops import worker
+
+    for module in (retention, worker):
+        monkeypatch.setattr(module, "BATCH", 2)
+    monkeypatch.setattr(worker, "RETENTION_BATCHES_A_PASS", 1)
+    monkeypatch.setitem(worker._last_housekeeping, "at", 0.0)
+    settings.SIAGA_RETENTION_DAYS = 1
+    due = Contact.objects.filter(received_at__lt=DECEMBER_FIRST).count()
+    assert due > 4
+
+    with time_machine.travel(datetime(2026, 12, 20, tzinfo=WIB)):
+        assert worker.housekeeping() == 2
+        assert worker._last_housekeeping["at"] == 0.0  # more to do: next pass
+        assert worker.housekeeping() == 2
+
+    assert Contact.objects.filter(anonymized_at__isnull=False).count() == 4
