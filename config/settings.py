@@ -344,6 +344,7 @@ INSTALLED_APPS = [
     "siaga.stats",
     "siaga.shifts",
     "siaga.cluster",
+    "siaga.simulator",
 ]
 
 MIDDLEWARE = [

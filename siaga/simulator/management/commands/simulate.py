@@ -1,0 +1,80 @@
+"""`siaga simulate --rate R --duration T [--seed S] [--base URL]`: a stretch of
+Tangerang's day sent to a running centre through its public doors, then checked
+against the database (siaga/simulator)."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from siaga.accounts.actions import issue_api_token, revoke_api_token
+from siaga.accounts.models import User
+from siaga.accounts.roles import Can
+from siaga.datasets.loader import read_dataset
+from siaga.simulator.mix import REAL_RATE_PER_HOUR, Day
+from siaga.simulator.run import check, play
+from siaga.simulator.send import Doors, requests_for
+
+
+class Command(BaseCommand):
+    help = "Send a simulated stretch of the day to a running centre and check it."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--rate",
+            type=float,
+            default=REAL_RATE_PER_HOUR * 10,
+            help="contacts an hour (default: ten times Tangerang's real rate)",
+        )
+        parser.add_argument("--duration", type=float, default=60, help="seconds")
+        parser.add_argument("--seed", type=int, default=112)
+        parser.add_argument(
+            "--dataset", default="tangerang", help="the city's data set: its places"
+        )
+        parser.add_argument(
+            "--month", type=int, choices=range(1, 13), help="default: this month"
+        )
+        parser.add_argument("--base", default="http://127.0.0.1:8000")
+        parser.add_argument("--user", default="aplikasi", help="the integration")
+        parser.add_argument("--settle", type=float, default=30, help="seconds to wait")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["rate"] <= 0 or options["duration"] <= 0:
+            raise CommandError("--rate and --duration must be positive")
+        user = User.objects.filter(username=options["user"], is_active=True).first()
+        if user is None or not user.can(Can.SUBMIT_REPORTS):
+            raise CommandError(f"{options['user']!r} is not an active integration")
+        api_token, token = issue_api_token(
+            user=user, name="simulator", actor=None, scopes=[Can.SUBMIT_REPORTS]
+        )
+        try:
+            self.simulate(options, user, token)
+        finally:
+            revoke_api_token(api_token, actor=None)
+
+    def simulate(self, options: dict[str, Any], user: User, token: str) -> None:
+        doors = Doors(
+            base=options["base"].rstrip("/"),
+            token=token,
+            app_user_id=user.pk,
+            whatsapp_secret=settings.SIAGA_WHATSAPP_APP_SECRET or "",
+            telegram_secret=settings.SIAGA_TELEGRAM_SECRET_TOKEN or "",
+        )
+        day = Day(
+            read_dataset(options["dataset"]),
+            seed=options["seed"],
+            month=options["month"] or timezone.localdate().month,
+            rate=options["rate"],
+        )
+        reports = day.reports(options["duration"])
+        sends = [s for i, r in enumerate(reports) for s in requests_for(i, r, doors)]
+        outcome = play(sends, doors, until=options["duration"])
+        check(outcome, {s.key for s in sends}, settle=options["settle"])
+        for line in outcome.lines():
+            self.stdout.write(line)
+        if not outcome.ok:
+            raise CommandError("the centre did not store exactly what was sent")

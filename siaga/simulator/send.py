@@ -1,0 +1,163 @@
+"""The simulated day sent through the public doors, shaped and signed as each sender
+sends: the PBX's call events and the SMS gateway with a token, WhatsApp signed with the
+app secret (X-Hub-Signature-256), Telegram with its secret-token header, the city app
+with a token. Nothing goes behind the API's back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import random
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from siaga.simulator.mix import Report
+
+
+@dataclass(frozen=True)
+class Send:
+    """One HTTP request at a moment of the run; `key` is the contact it makes, as
+    (channel, provider id), so the run can be checked against the database."""
+
+    at: float
+    path: str
+    body: bytes
+    headers: dict[str, str]
+    key: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Doors:
+    """How to reach the centre: its URL, the integration token, the providers' secrets
+    (a channel without its secret is left out)."""
+
+    base: str
+    token: str
+    app_user_id: int
+    whatsapp_secret: str = ""
+    telegram_secret: str = ""
+    run: str = field(default_factory=lambda: f"{time.time_ns():x}")
+
+
+def requests_for(index: int, report: Report, doors: Doors) -> list[Send]:
+    """The requests one report becomes; none when its channel is not configured."""
+    uid = f"sim-{doors.run}-{index}"
+    bearer = {"Authorization": f"Bearer {doors.token}"}
+    if report.channel == "call":
+        return call_events(uid, report, bearer)
+    if report.channel == "sms":
+        body = {"from": report.sender, "text": report.text, "id": uid}
+        return [json_send(report.at, "/hooks/sms", body, bearer, ("sms", uid))]
+    if report.channel == "app":
+        return [app_report(uid, report, bearer, doors.app_user_id)]
+    if report.channel == "whatsapp" and doors.whatsapp_secret:
+        return [whatsapp(uid, report, doors.whatsapp_secret)]
+    if report.channel == "telegram" and doors.telegram_secret:
+        return [telegram(index, report, doors.telegram_secret)]
+    return []
+
+
+def json_send(
+    at: float, path: str, body: object, headers: dict[str, str], key: tuple[str, str]
+) -> Send:
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    return Send(at, path, raw, {"Content-Type": "application/json", **headers}, key)
+
+
+def call_events(uid: str, report: Report, bearer: dict[str, str]) -> list[Send]:
+    """Ringing; answered by an extension after a few seconds; ended after a talk as
+    long as the call deserves (a silent or prank call is short)."""
+    rng = random.Random(uid)  # noqa: S311 (timing, not a secret)
+    answered = report.at + rng.uniform(3, 15)
+    short = report.outcome in {"silent", "prank", "wrong_number"}
+    ended = answered + (rng.uniform(5, 20) if short else rng.uniform(45, 180))
+    base = {"call_id": uid, "caller_id": report.sender}
+    return [
+        json_send(at, "/hooks/telephony", base | extra, bearer, ("call", uid))
+        for at, extra in [
+            (report.at, {"event": "ringing"}),
+            (answered, {"event": "answered", "extension": "101"}),
+            (ended, {"event": "ended"}),
+        ]
+    ]
+
+
+def app_report(uid: str, report: Report, bearer: dict[str, str], user_id: int) -> Send:
+    body: dict[str, object] = {
+        "report_id": uid,
+        "reporter": {"id": f"warga-{report.sender[-6:]}", "phone": report.sender},
+        "text": report.text or "(tanpa teks)",
+    }
+    if report.category:
+        body["category"] = report.category
+    if report.place is not None:
+        body["location"] = {"lat": report.place.lat, "lon": report.place.lon}
+        body["address"] = report.place.name
+    key = ("app", f"{user_id}:{uid}")
+    return json_send(report.at, "/api/v1/reports", body, bearer, key)
+
+
+def whatsapp(uid: str, report: Report, secret: str) -> Send:
+    """A Cloud API webhook body with one text message, as Meta documents it."""
+    wa_id = "62" + report.sender[1:]
+    message = {
+        "from": wa_id,
+        "id": f"wamid.{uid}",
+        "timestamp": str(int(time.time())),
+        "type": "text",
+        "text": {"body": report.text or "halo"},
+    }
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "62811112", "phone_number_id": "1"},
+        "contacts": [{"profile": {"name": "Warga"}, "wa_id": wa_id}],
+        "messages": [message],
+    }
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}],
+    }
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": signature}
+    return Send(
+        report.at, "/hooks/whatsapp", raw, headers, ("whatsapp", f"wamid.{uid}")
+    )
+
+
+def telegram(index: int, report: Report, secret: str) -> Send:
+    """A Bot API Update with one private message, as Telegram documents it."""
+    chat = 700_000_000 + int(report.sender[-7:])
+    message_id = 1_000_000 + index
+    update = {
+        "update_id": 500_000_000 + index,
+        "message": {
+            "message_id": message_id,
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": {"id": chat, "type": "private", "first_name": "Warga"},
+            "from": {"id": chat, "is_bot": False, "first_name": "Warga"},
+            "text": report.text or "halo",
+        },
+    }
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+    key = ("telegram", f"{chat}:{message_id}")
+    return json_send(report.at, "/hooks/telegram", update, headers, key)
+
+
+def deliver(base: str, send: Send) -> int:
+    """POST one request; its HTTP status (0 when the server could not be reached)."""
+    request = urllib.request.Request(  # noqa: S310 (the centre's own URL)
+        base + send.path, data=send.body, method="POST", headers=send.headers
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except OSError:
+        return 0
