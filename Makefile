@@ -19,12 +19,24 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-## demo: install, migrate, load Tangerang and the demo accounts, serve on 127.0.0.1:$(PORT)
+## demo: install, migrate, load Tangerang and the demo accounts, serve on 127.0.0.1:$(PORT),
+## with a simulated floor at DEMO_RATE contacts an hour (SIMULATE=0 make demo: a quiet one)
+SIMULATE ?= 1
+DEMO_RATE ?= 60
+demo: export SIAGA_WHATSAPP_APP_SECRET ?= demo-whatsapp-secret
+demo: export SIAGA_TELEGRAM_SECRET_TOKEN ?= demo-telegram-secret
 demo: $(VENV)/.installed
 	$(BIN)/siaga migrate --noinput
 	$(BIN)/siaga load-dataset tangerang
 	$(BIN)/siaga load-demo-accounts
-	PORT=$(PORT) $(BIN)/siaga serve
+	@if [ "$(SIMULATE)" = "0" ]; then exec env PORT=$(PORT) $(BIN)/siaga serve; fi; \
+	PORT=$(PORT) $(BIN)/siaga serve & server=$$!; \
+	$(BIN)/siaga simulate --base http://127.0.0.1:$(PORT) --rate $(DEMO_RATE) \
+	  --duration 0 >> var/demo-simulator.log 2>&1 & simulator=$$!; \
+	trap 'kill $$server $$simulator 2>/dev/null' EXIT INT TERM; \
+	echo "Simulated floor: $(DEMO_RATE) contacts an hour (var/demo-simulator.log)."; \
+	echo "SIMULATE=0 make demo serves a quiet one."; \
+	wait $$server
 
 ## test: lint, types, Django checks, the suite on SQLite and on PostgreSQL, then test-ha
 test: $(VENV)/.installed-test lint typecheck

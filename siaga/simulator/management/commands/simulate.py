@@ -4,7 +4,10 @@ against the database (siaga/simulator)."""
 
 from __future__ import annotations
 
+import time
+import urllib.request
 from argparse import ArgumentParser
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +33,12 @@ class Command(BaseCommand):
             default=REAL_RATE_PER_HOUR * 10,
             help="contacts an hour (default: ten times Tangerang's real rate)",
         )
-        parser.add_argument("--duration", type=float, default=60, help="seconds")
+        parser.add_argument(
+            "--duration",
+            type=float,
+            default=60,
+            help="seconds; 0 runs until stopped (make demo), ten minutes at a time",
+        )
         parser.add_argument("--seed", type=int, default=112)
         parser.add_argument(
             "--dataset", default="tangerang", help="the city's data set: its places"
@@ -43,8 +51,9 @@ class Command(BaseCommand):
         parser.add_argument("--settle", type=float, default=30, help="seconds to wait")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["rate"] <= 0 or options["duration"] <= 0:
-            raise CommandError("--rate and --duration must be positive")
+        if options["rate"] <= 0 or options["duration"] < 0:
+            raise CommandError("--rate must be positive and --duration not negative")
+        wait_for(options["base"].rstrip("/"))
         user = User.objects.filter(username=options["user"], is_active=True).first()
         if user is None or not user.can(Can.SUBMIT_REPORTS):
             raise CommandError(f"{options['user']!r} is not an active integration")
@@ -64,17 +73,41 @@ class Command(BaseCommand):
             whatsapp_secret=settings.SIAGA_WHATSAPP_APP_SECRET or "",
             telegram_secret=settings.SIAGA_TELEGRAM_SECRET_TOKEN or "",
         )
-        day = Day(
-            read_dataset(options["dataset"]),
-            seed=options["seed"],
-            month=options["month"] or timezone.localdate().month,
-            rate=options["rate"],
-        )
-        reports = day.reports(options["duration"])
-        sends = [s for i, r in enumerate(reports) for s in requests_for(i, r, doors)]
-        outcome = play(sends, doors, until=options["duration"])
-        check(outcome, {s.key for s in sends}, settle=options["settle"])
-        for line in outcome.lines():
-            self.stdout.write(line)
+        dataset = read_dataset(options["dataset"])
+        month = options["month"] or timezone.localdate().month
+        forever = options["duration"] == 0
+        window = WINDOW_SECONDS if forever else options["duration"]
+        seed = options["seed"]
+        while True:
+            day = Day(dataset, seed=seed, month=month, rate=options["rate"])
+            reports = day.reports(window)
+            sends = [
+                s for i, r in enumerate(reports) for s in requests_for(i, r, doors)
+            ]
+            outcome = play(sends, doors, until=window)
+            settle = 5 if forever else options["settle"]
+            check(outcome, {s.key for s in sends}, settle=settle)
+            for line in outcome.lines():
+                self.stdout.write(line)
+            if not forever:
+                break
+            seed += 1
+            doors = replace(doors, run=f"{doors.run}-{seed}")
         if not outcome.ok:
             raise CommandError("the centre did not store exactly what was sent")
+
+
+WINDOW_SECONDS = 600
+
+
+def wait_for(base: str, seconds: float = 60) -> None:
+    """The centre answering /healthz (make demo starts both at once)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise CommandError(f"no centre answers at {base}") from None
+            time.sleep(0.5)
