@@ -72,6 +72,7 @@ test-ha: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/live_latency.py --consoles 200 --writes 50 --db sqlite
 	$(BIN)/python bench/live_latency.py --consoles 200 --writes 50 --db postgres
+	$(BIN)/python bench/intake_throughput.py --contacts 2000 --writers 4 --write
 	$(BIN)/python bench/triage_accuracy.py --write
 	$(BIN)/python bench/locate_speed.py --write
 	$(BIN)/python bench/units_speed.py --write
