@@ -164,11 +164,13 @@ pragmas, measured in the same run. {machine()}.
 | stored in the database (distinct) | {r["stored"]} ({r["distinct"]}) |
 | intake through HTTP | {float(r["http_rate"]):.0f} contacts/s |
 | baseline: raw sqlite3 commits | {float(r["raw_rate"]):.0f} rows/s |
-| **ratio** intake ÷ raw commit | **{ratio:.2f}** |
+| **ratio** intake ÷ raw commit | **{ratio:.4f}** (1 : {1 / ratio:.0f}) |
 
 Each contact is one HTTP request, token check, validation, caller lookup, the contact
-row, its hash-chained event and the commit. Tangerang's real rate is about 5 contacts
-an hour; the flood day of issue 10 will be a few hundred an hour.
+row, its hash-chained event and the commit. A profile (cProfile over 100 contacts
+in-process) shows the time is Python's: about 20 queries a contact built by the ORM,
+`full_clean`'s constraint checks a third of it, SQL execution under 1 ms. Tangerang's
+real rate is about 5 contacts an hour; a flood day a few hundred an hour.
 """
 
 
