@@ -30,7 +30,7 @@ demo: $(VENV)/.installed
 	$(BIN)/siaga load-dataset tangerang
 	$(BIN)/siaga load-demo-accounts
 	@if [ "$(SIMULATE)" = "0" ]; then exec env PORT=$(PORT) $(BIN)/siaga serve; fi; \
-	PORT=$(PORT) $(BIN)/siaga serve & server=$$!; \
+	mkdir -p var; PORT=$(PORT) $(BIN)/siaga serve & server=$$!; \
 	$(BIN)/siaga simulate --base http://127.0.0.1:$(PORT) --rate $(DEMO_RATE) \
 	  --duration 0 >> var/demo-simulator.log 2>&1 & simulator=$$!; \
 	trap 'kill $$server $$simulator 2>/dev/null' EXIT INT TERM; \
