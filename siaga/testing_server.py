@@ -26,6 +26,9 @@ from typing import Any
 
 import pytest
 
+# The tests post WhatsApp bodies shaped as the simulator sends them.
+from siaga.simulator.send import whatsapp_text as whatsapp_text
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -74,22 +77,6 @@ def post_signed_whatsapp(base: str, body: dict[str, Any]) -> int:
     )
     with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
         return int(response.status)
-
-
-def whatsapp_text(wamid: str, sender: str, text: str, **extra: Any) -> dict[str, Any]:
-    """A Cloud API webhook body with one message, shaped as Meta documents it."""
-    message = {"from": sender, "id": wamid, "timestamp": str(int(time.time()))}
-    message |= extra or {"type": "text", "text": {"body": text}}
-    value = {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "62811112", "phone_number_id": "1"},
-        "contacts": [{"profile": {"name": "Warga"}, "wa_id": sender}],
-        "messages": [message],
-    }
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}],
-    }
 
 
 def clean_env(folder: Path, **extra: str) -> dict[str, str]:

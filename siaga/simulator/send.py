@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from siaga.simulator.mix import Report
 
@@ -102,32 +103,31 @@ def app_report(uid: str, report: Report, bearer: dict[str, str], user_id: int) -
     return json_send(report.at, "/api/v1/reports", body, bearer, key)
 
 
-def whatsapp(uid: str, report: Report, secret: str) -> Send:
-    """A Cloud API webhook body with one text message, as Meta documents it."""
-    wa_id = "62" + report.sender[1:]
-    message = {
-        "from": wa_id,
-        "id": f"wamid.{uid}",
-        "timestamp": str(int(time.time())),
-        "type": "text",
-        "text": {"body": report.text or "halo"},
-    }
+def whatsapp_text(wamid: str, sender: str, text: str, **extra: Any) -> dict[str, Any]:
+    """A Cloud API webhook body with one message, shaped as Meta documents it (a text,
+    or the message fields given in `extra`)."""
+    message = {"from": sender, "id": wamid, "timestamp": str(int(time.time()))}
+    message |= extra or {"type": "text", "text": {"body": text}}
     value = {
         "messaging_product": "whatsapp",
         "metadata": {"display_phone_number": "62811112", "phone_number_id": "1"},
-        "contacts": [{"profile": {"name": "Warga"}, "wa_id": wa_id}],
+        "contacts": [{"profile": {"name": "Warga"}, "wa_id": sender}],
         "messages": [message],
     }
-    body = {
+    return {
         "object": "whatsapp_business_account",
         "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}],
     }
+
+
+def whatsapp(uid: str, report: Report, secret: str) -> Send:
+    """One text message, signed as Meta signs (hex HMAC of the bytes)."""
+    wamid = f"wamid.{uid}"
+    body = whatsapp_text(wamid, "62" + report.sender[1:], report.text or "halo")
     raw = json.dumps(body, ensure_ascii=False).encode()
     signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
     headers = {"Content-Type": "application/json", "X-Hub-Signature-256": signature}
-    return Send(
-        report.at, "/hooks/whatsapp", raw, headers, ("whatsapp", f"wamid.{uid}")
-    )
+    return Send(report.at, "/hooks/whatsapp", raw, headers, ("whatsapp", wamid))
 
 
 def telegram(index: int, report: Report, secret: str) -> Send:

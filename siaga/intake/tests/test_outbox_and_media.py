@@ -199,22 +199,25 @@ def test_whatsapp_media_is_fetched_through_the_graph_api_and_checked(
 def test_telegram_photos_are_fetched_with_get_file(
     db: None, provider: FakeProvider
 ) -> None:
-    provider.answer(
-        "/bot123:abc/getFile",
-        {"ok": True, "result": {"file_path": "photos/file_1.jpg"}},
-    )
-    provider.answer("/file/bot123:abc/photos/file_1.jpg", small_png())
-    record_contact(
-        channel=Channel.TELEGRAM,
-        sender="budi",
-        provider_id="5001:1",
-        media=[MediaRef(kind="image", provider_ref="AgAD")],
-        actor=None,
-    )
+    telegram_photo_waiting(provider, 1, small_png())
     with whatsapp(provider):
         assert fetch_waiting_media() == 1
     assert Media.objects.get().status == "stored"
     assert Media.objects.get().mime_type == "image/jpeg"  # known by its bytes
+
+
+def telegram_photo_waiting(provider: FakeProvider, n: int, content: bytes) -> None:
+    """A Telegram message with a photo the bot API will serve as `content`."""
+    path = f"photos/file_{n}.jpg"
+    provider.answer("/bot123:abc/getFile", {"ok": True, "result": {"file_path": path}})
+    provider.answer(f"/file/bot123:abc/{path}", content)
+    record_contact(
+        channel=Channel.TELEGRAM,
+        sender="budi",
+        provider_id=f"5001:{n}",
+        media=[MediaRef(kind="image", provider_ref=f"AgA{n}")],
+        actor=None,
+    )
 
 
 def small_png() -> bytes:
@@ -230,18 +233,7 @@ def small_png() -> bytes:
 def test_a_providers_file_that_only_looks_like_an_image_is_not_kept(
     db: None, provider: FakeProvider
 ) -> None:
-    provider.answer(
-        "/bot123:abc/getFile",
-        {"ok": True, "result": {"file_path": "photos/file_2.jpg"}},
-    )
-    provider.answer("/file/bot123:abc/photos/file_2.jpg", b"\x89PNG\r\n\x1a\nrest")
-    record_contact(
-        channel=Channel.TELEGRAM,
-        sender="budi",
-        provider_id="5001:2",
-        media=[MediaRef(kind="image", provider_ref="AgAE")],
-        actor=None,
-    )
+    telegram_photo_waiting(provider, 2, b"\x89PNG\r\n\x1a\nrest")
     with whatsapp(provider):
         assert fetch_waiting_media() == 0
     media = Media.objects.get()
