@@ -228,6 +228,7 @@ MATRIX: dict[str, Rule] = {
     ),
     "GET /api/v1/incidents/{number}/eido": api(Can.VIEW_CONTACTS),
     "POST /api/v1/incidents/{number}/referrals": api(Can.WRITE_INCIDENTS),
+    "GET /api/v1/duplicates": api(Can.WRITE_CONTACTS),
     "GET /api/v1/categories": api(Can.VIEW_REFERENCE),
     "GET /api/v1/alerts": api(Can.VIEW_REFERENCE),
     "POST /api/v1/alerts": api(Can.ISSUE_ALERTS),

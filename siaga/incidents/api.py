@@ -24,6 +24,7 @@ from siaga.incidents.actions import (
     open_incident,
     update_incident,
 )
+from siaga.incidents.duplicates import possible_duplicates
 from siaga.incidents.models import Category, Incident, IncidentStatus
 from siaga.intake.models import Contact
 from siaga.lib.errors import InvalidInput
@@ -127,6 +128,20 @@ class IncidentList(Schema):
 class IncidentFilter(PageQuery):
     status: IncidentStatus | None = None
     open: bool | None = None
+
+
+class DuplicateQuery(Schema):
+    category: Code | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+
+
+class DuplicateOut(Schema):
+    number: str
+    category: str | None
+    status: str
+    opened_at: datetime
+    distance_m: int | None
 
 
 class EventOut(Schema):
@@ -260,6 +275,32 @@ def list_incidents(
             else incidents.exclude(pk__in=open_ones)
         )
     return paginate(incidents, filters, incident_out)
+
+
+@router.get(
+    "/duplicates",
+    response={200: list[DuplicateOut], **errors(403, 422)},
+    summary="Open incidents a new report may be about, nearest first (as the console "
+    "suggests them)",
+)
+def list_duplicates(
+    request: HttpRequest, query: Query[DuplicateQuery]
+) -> list[dict[str, Any]]:
+    api_user(request, Can.WRITE_CONTACTS)
+    category = (
+        Category.objects.filter(code=query.category).first() if query.category else None
+    )
+    found = possible_duplicates(category=category, lat=query.lat, lon=query.lon)
+    return [
+        {
+            "number": c.incident.number,
+            "category": c.incident.category.code if c.incident.category else None,
+            "status": c.incident.status,
+            "opened_at": c.incident.opened_at,
+            "distance_m": c.distance_m,
+        }
+        for c in found
+    ]
 
 
 @router.post(

@@ -15,6 +15,7 @@ EXPECTED = {
     ("get", "/api/v1/incidents/{number}/events"),
     ("post", "/api/v1/incidents/{number}/dispatches"),
     ("post", "/api/v1/incidents/{number}/dispatches/{agency}/acknowledge"),
+    ("get", "/api/v1/duplicates"),
     ("get", "/api/v1/categories"),
     ("get", "/api/v1/alerts"),
     ("post", "/api/v1/alerts"),

@@ -211,3 +211,24 @@ def test_reference_categories_carry_their_routing(call_taker: User) -> None:
     fire = next(c for c in categories if c["code"] == "kebakaran")
     assert fire["default_agencies"] == ["DAMKAR", "POLRES"]
     assert fire["default_priority"] == 1
+
+
+def test_duplicates_are_the_consoles_suggestions_nearest_first(
+    call_taker: User, make_incident: MakeIncident
+) -> None:
+    near = make_incident(category="pohon-tumbang", agencies=("DKP",))
+    make_incident(category="pohon-tumbang", agencies=("DKP",), lat=-6.20, lon=106.70)
+    client = api_client(call_taker)
+
+    found = client.get(
+        "/api/v1/duplicates",
+        {"category": "pohon-tumbang", "lat": "-6.1750", "lon": "106.6340"},
+    )
+    nowhere = client.get("/api/v1/duplicates", {"category": "nope"})
+    bad = client.get("/api/v1/duplicates", {"lat": "91", "lon": "x"})
+
+    assert found.status_code == 200
+    assert [row["number"] for row in found.json()] == [near.number]
+    assert found.json()[0]["distance_m"] < 100
+    assert nowhere.status_code == 200 and nowhere.json() == []
+    assert bad.status_code == 422

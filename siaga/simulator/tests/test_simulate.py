@@ -33,6 +33,28 @@ def test_a_burst_at_many_times_the_real_rate_is_stored_exactly_once(
     assert set(sent) == {"call", "aml", "sms", "app", "whatsapp", "telegram"}
 
 
+def test_a_flood_worked_by_the_floor_is_merged_and_dispatched(demo: Demo) -> None:
+    base, env = demo
+
+    out = siaga(
+        env, "simulate", "--base", base, "--scenario", "flood", "--rate", "20000",
+        "--duration", "8", "--seed", "5", "--settle", "30", "--operate", "telepon",
+    )  # fmt: skip
+
+    assert "missing 0, stored twice 0" in out and "refused 0" in out, out
+    floor = re.search(
+        r"floor: (\d+) reports worked, (\d+) real, about (\d+) happenings\n"
+        r"system: (\d+) incidents, (\d+) reports merged into one, (\d+) dispatches",
+        out,
+    )
+    assert floor is not None, out
+    worked, real, events, incidents, merged, dispatches = map(int, floor.groups())
+    assert real > 20 and events < real  # hundreds an hour, of a few spots
+    assert incidents + merged == real  # every real report opened one or joined one
+    assert merged >= real - events - 2 and incidents <= events + 2
+    assert dispatches >= incidents - 1  # BPBD for each flooded spot in the city
+
+
 def test_every_channel_is_shaped_and_a_call_is_three_events() -> None:
     doors = Doors("http://x", "sg_t", 7, whatsapp_secret="w", telegram_secret="t")
     reports = Day(read_dataset("tangerang"), seed=1, month=1, rate=400).reports(3600)

@@ -15,9 +15,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from siaga.accounts.actions import issue_api_token, revoke_api_token
-from siaga.accounts.models import User
+from siaga.accounts.models import ApiToken, User
 from siaga.accounts.roles import Can
 from siaga.datasets.loader import read_dataset
+from siaga.simulator.floor import work
 from siaga.simulator.mix import REAL_RATE_PER_HOUR, SCENARIOS, Day
 from siaga.simulator.run import check, play
 from siaga.simulator.send import Doors, requests_for
@@ -55,6 +56,14 @@ class Command(BaseCommand):
         parser.add_argument("--base", default="http://127.0.0.1:8000")
         parser.add_argument("--user", default="aplikasi", help="the integration")
         parser.add_argument("--settle", type=float, default=30, help="seconds to wait")
+        parser.add_argument(
+            "--operate",
+            default="",
+            metavar="USER",
+            help="a call taker's account: afterwards, work every contact through the "
+            "API (classify; open, merge and dispatch the real ones) and report what "
+            "the system made of them",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["rate"] <= 0 or options["duration"] < 0:
@@ -66,12 +75,17 @@ class Command(BaseCommand):
         api_token, token = issue_api_token(
             user=user, name="simulator", actor=None, scopes=[Can.SUBMIT_REPORTS]
         )
+        operator = floor_token(options["operate"]) if options["operate"] else None
         try:
-            self.simulate(options, user, token)
+            self.simulate(options, user, token, operator[1] if operator else "")
         finally:
             revoke_api_token(api_token, actor=None)
+            if operator:
+                revoke_api_token(operator[0], actor=None)
 
-    def simulate(self, options: dict[str, Any], user: User, token: str) -> None:
+    def simulate(
+        self, options: dict[str, Any], user: User, token: str, operator: str
+    ) -> None:
         doors = Doors(
             base=options["base"].rstrip("/"),
             token=token,
@@ -94,14 +108,24 @@ class Command(BaseCommand):
                 scenario=options["scenario"],
             )
             reports = day.reports(window)
-            sends = [
-                s for i, r in enumerate(reports) for s in requests_for(i, r, doors)
-            ]
+            per_report = [requests_for(i, r, doors) for i, r in enumerate(reports)]
+            sends = [send for found in per_report for send in found]
             outcome = play(sends, doors, until=window)
             settle = 5 if forever else options["settle"]
             check(outcome, {s.key for s in sends}, settle=settle)
             for line in outcome.lines():
                 self.stdout.write(line)
+            if operator:
+                pairs = [
+                    (r, f[0].key) for r, f in zip(reports, per_report, strict=True) if f
+                ]
+                floor = work(pairs, base=doors.base, token=operator)
+                for line in floor.lines():
+                    self.stdout.write(line)
+                if floor.refused:
+                    raise CommandError(
+                        f"the API refused the floor: {floor.refused[:3]}"
+                    )
             if not forever:
                 break
             seed += 1
@@ -111,6 +135,22 @@ class Command(BaseCommand):
 
 
 WINDOW_SECONDS = 600
+FLOOR_SCOPES = [
+    Can.WRITE_CONTACTS,
+    Can.WRITE_INCIDENTS,
+    Can.DISPATCH,
+    Can.VIEW_INCIDENTS,
+]
+
+
+def floor_token(username: str) -> tuple[ApiToken, str]:
+    """A token for the simulated call taker, scoped to what the floor does."""
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None or not all(user.can(need) for need in FLOOR_SCOPES):
+        raise CommandError(f"{username!r} is not an active call taker")
+    return issue_api_token(
+        user=user, name="simulator floor", actor=None, scopes=FLOOR_SCOPES
+    )
 
 
 def wait_for(base: str, seconds: float = 60) -> None:
