@@ -25,6 +25,8 @@ SIMULATE ?= 1
 DEMO_RATE ?= 60
 demo: export SIAGA_WHATSAPP_APP_SECRET ?= demo-whatsapp-secret
 demo: export SIAGA_TELEGRAM_SECRET_TOKEN ?= demo-telegram-secret
+demo: export SIAGA_META_APP_SECRET ?= demo-meta-secret
+demo: export SIAGA_X_CONSUMER_SECRET ?= demo-x-secret
 demo: $(VENV)/.installed
 	$(BIN)/siaga migrate --noinput
 	$(BIN)/siaga load-dataset tangerang

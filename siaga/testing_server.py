@@ -61,6 +61,8 @@ def siaga(env: dict[str, str], *args: str) -> str:
 CHANNEL_SECRETS = {
     "SIAGA_WHATSAPP_APP_SECRET": "e2e-whatsapp-secret",
     "SIAGA_TELEGRAM_SECRET_TOKEN": "e2e-telegram-secret",
+    "SIAGA_META_APP_SECRET": "e2e-meta-secret",
+    "SIAGA_X_CONSUMER_SECRET": "e2e-x-secret",
 }
 
 

@@ -12,7 +12,8 @@ The shares come from ../shared/reference/tangerang.md (assumptions named here):
   of real reports come from Kab. Tangerang, Tangsel or Jakarta (an assumption).
 - One event is often reported more than once, across channels: 15 % of real events get
   one to three more reports within ten minutes (an assumption).
-- Channels: 80 % calls, then WhatsApp, SMS, the city app, Telegram (an assumption).
+- Channels: 80 % calls, then WhatsApp, SMS, the city app, Telegram, Messenger and X
+  (an assumption; social media grow on a flood day).
 - AML: 60 % of callers hold an Android phone, which sends its fix over HTTPS a few
   seconds into the call (an assumption: Android's share in Indonesia is higher, but not
   every operator and handset delivers AML).
@@ -49,8 +50,10 @@ CHANNELS: dict[str, float] = {
     "call": 0.80,
     "whatsapp": 0.08,
     "sms": 0.05,
-    "app": 0.05,
-    "telegram": 0.02,
+    "app": 0.04,
+    "telegram": 0.015,
+    "messenger": 0.01,
+    "x": 0.005,
 }
 # Real categories, by weight; (dry season, rainy season).
 CATEGORIES: dict[str, tuple[float, float]] = {
@@ -68,11 +71,13 @@ CATEGORIES: dict[str, tuple[float, float]] = {
 }
 # A flood day moves residents to messages (photos of the water): an assumption.
 FLOOD_CHANNELS: dict[str, float] = {
-    "call": 0.55,
+    "call": 0.50,
     "whatsapp": 0.20,
     "app": 0.12,
-    "telegram": 0.08,
+    "telegram": 0.07,
     "sms": 0.05,
+    "messenger": 0.03,
+    "x": 0.03,
 }
 SCENARIOS = ("day", "flood", "prank-wave")
 SURGE_SHARE = 0.85

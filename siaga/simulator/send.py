@@ -1,12 +1,14 @@
 """The simulated day sent through the public doors, shaped and signed as each sender
-sends: the PBX's call events and the SMS gateway with a token, a calling Android phone's
-AML fix over HTTPS (HMAC-signed when the centre has a key), WhatsApp signed with the app
-secret (X-Hub-Signature-256), Telegram with its secret-token header, the city app with a
-token. Nothing goes behind the API's back.
+sends: the PBX's call events and the SMS gateway with a token, a calling Android
+phone's AML fix over HTTPS (HMAC-signed when the centre has a key), WhatsApp and
+Messenger signed with the app secret (X-Hub-Signature-256), X with its consumer secret,
+Telegram with its secret-token header, the city app with a token. Nothing goes behind
+the API's back.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -21,6 +23,10 @@ from urllib.parse import urlencode
 
 from siaga.lib.aml import AmlFix, parse_aml_https
 from siaga.simulator.mix import Report
+
+# The city's own Page and X account, as the providers would name them.
+PAGE_ID = "112233445566778"
+X_ACCOUNT_ID = "1599999999999999999"
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class Doors:
     app_user_id: int
     whatsapp_secret: str = ""
     telegram_secret: str = ""
+    meta_secret: str = ""
+    x_secret: str = ""
     aml_key: str = ""
     run: str = field(default_factory=lambda: f"{time.time_ns():x}")
 
@@ -65,6 +73,10 @@ def requests_for(index: int, report: Report, doors: Doors) -> list[Send]:
         return [whatsapp(uid, report, doors.whatsapp_secret)]
     if report.channel == "telegram" and doors.telegram_secret:
         return [telegram(index, report, doors.telegram_secret)]
+    if report.channel == "messenger" and doors.meta_secret:
+        return [messenger(uid, report, doors.meta_secret)]
+    if report.channel == "x" and doors.x_secret:
+        return [x_message(index, uid, report, doors.x_secret)]
     return []
 
 
@@ -160,10 +172,66 @@ def whatsapp(uid: str, report: Report, secret: str) -> Send:
     """One text message, signed as Meta signs (hex HMAC of the bytes)."""
     wamid = f"wamid.{uid}"
     body = whatsapp_text(wamid, "62" + report.sender[1:], report.text or "halo")
+    return meta_signed(report.at, "/hooks/whatsapp", body, secret, ("whatsapp", wamid))
+
+
+def messenger(uid: str, report: Report, secret: str) -> Send:
+    """A Messenger webhook with one message to the city's Page, as Meta documents it
+    (`object: page`, `entry[].messaging[]`); senders are page-scoped ids."""
+    mid = f"m_{uid}"
+    now = int(time.time() * 1000)
+    psid = "6" + report.sender[-12:].rjust(15, "0")
+    event = {
+        "sender": {"id": psid},
+        "recipient": {"id": PAGE_ID},
+        "timestamp": now,
+        "message": {"mid": mid, "text": report.text or "halo"},
+    }
+    body = {
+        "object": "page",
+        "entry": [{"id": PAGE_ID, "time": now, "messaging": [event]}],
+    }
+    return meta_signed(report.at, "/hooks/meta", body, secret, ("messenger", mid))
+
+
+def meta_signed(
+    at: float, path: str, body: dict[str, Any], secret: str, key: tuple[str, str]
+) -> Send:
+    """Signed as Meta signs: X-Hub-Signature-256, the hex HMAC of the raw bytes."""
     raw = json.dumps(body, ensure_ascii=False).encode()
     signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
     headers = {"Content-Type": "application/json", "X-Hub-Signature-256": signature}
-    return Send(report.at, "/hooks/whatsapp", raw, headers, ("whatsapp", wamid))
+    return Send(at, path, raw, headers, key)
+
+
+def x_message(index: int, uid: str, report: Report, secret: str) -> Send:
+    """An X Account Activity webhook with one direct message to the city's account,
+    signed as X signs (x-twitter-webhooks-signature: base64 HMAC-SHA256)."""
+    sender = "14" + report.sender[-10:]
+    event_id = str(1_800_000_000_000_000_000 + index)
+    event = {
+        "type": "message_create",
+        "id": event_id,
+        "created_timestamp": str(int(time.time() * 1000)),
+        "message_create": {
+            "target": {"recipient_id": X_ACCOUNT_ID},
+            "sender_id": sender,
+            "message_data": {"text": report.text or "halo", "entities": {}},
+        },
+    }
+    user = {"id": sender, "name": "Warga", "screen_name": f"warga{sender[-6:]}"}
+    body = {
+        "for_user_id": X_ACCOUNT_ID,
+        "direct_message_events": [event],
+        "users": {sender: user},
+    }
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    digest = hmac.new(secret.encode(), raw, hashlib.sha256).digest()
+    headers = {
+        "Content-Type": "application/json",
+        "x-twitter-webhooks-signature": "sha256=" + base64.b64encode(digest).decode(),
+    }
+    return Send(report.at, "/hooks/x", raw, headers, ("x", f"dm:{event_id}"))
 
 
 def telegram(index: int, report: Report, secret: str) -> Send:

@@ -1,6 +1,6 @@
 """`siaga simulate` against the centre `make demo` runs: every contact it sends through
-the public doors (calls and their AML fixes, SMS, the app, WhatsApp and Telegram signed
-as they sign) is stored exactly once."""
+the public doors (calls and their AML fixes, SMS, the app, WhatsApp, Messenger, X and
+Telegram signed as they sign) is stored exactly once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from siaga.datasets.loader import read_dataset
 from siaga.lib.aml import parse_aml_https
-from siaga.simulator.mix import Day
+from siaga.simulator.mix import CHANNELS, Day
 from siaga.simulator.send import Doors, Send, requests_for
 from siaga.testing_server import siaga
 
@@ -22,15 +22,15 @@ def test_a_burst_at_many_times_the_real_rate_is_stored_exactly_once(
     base, env = demo
 
     out = siaga(
-        env, "simulate", "--base", base, "--rate", "20000", "--duration", "6",
-        "--seed", "2", "--month", "12", "--settle", "30",
+        env, "simulate", "--base", base, "--rate", "30000", "--duration", "6",
+        "--seed", "24", "--month", "12", "--settle", "30",
     )  # fmt: skip
 
     assert "missing 0, stored twice 0" in out and "refused 0" in out, out
     sent = {m[0]: int(m[1]) for m in re.findall(r"^(\w+)\s+(\d+)\s+\d+$", out, re.M)}
     stored = {m[0]: int(m[1]) for m in re.findall(r"^(\w+)\s+\d+\s+(\d+)$", out, re.M)}
     assert sent == stored and sum(sent.values()) > 20
-    assert set(sent) == {"call", "aml", "sms", "app", "whatsapp", "telegram"}
+    assert set(sent) == {"aml", *CHANNELS}
 
 
 def test_a_flood_worked_by_the_floor_is_merged_and_dispatched(demo: Demo) -> None:
@@ -56,13 +56,16 @@ def test_a_flood_worked_by_the_floor_is_merged_and_dispatched(demo: Demo) -> Non
 
 
 def test_every_channel_is_shaped_and_a_call_is_three_events() -> None:
-    doors = Doors("http://x", "sg_t", 7, whatsapp_secret="w", telegram_secret="t")
-    reports = Day(read_dataset("tangerang"), seed=1, month=1, rate=400).reports(3600)
+    doors = Doors(
+        "http://x", "sg_t", 7, whatsapp_secret="w", telegram_secret="t",
+        meta_secret="m", x_secret="x",
+    )  # fmt: skip
+    reports = Day(read_dataset("tangerang"), seed=1, month=1, rate=2000).reports(3600)
     by_channel: dict[str, list[Send]] = {}
     for index, report in enumerate(reports):
         by_channel.setdefault(report.channel, requests_for(index, report, doors))
 
-    assert set(by_channel) == {"call", "sms", "app", "whatsapp", "telegram"}
+    assert set(by_channel) == set(CHANNELS)
     assert [s.path for s in by_channel["call"][:3]] == ["/hooks/telephony"] * 3
     assert len({s.key for s in by_channel["call"][:3]}) == 1  # one contact
     android = next(r for r in reports if r.handset)
@@ -77,6 +80,9 @@ def test_every_channel_is_shaped_and_a_call_is_three_events() -> None:
         by_channel["whatsapp"][0].headers["X-Hub-Signature-256"].startswith("sha256=")
     )
     assert by_channel["app"][0].key[1].startswith("7:")
+    assert by_channel["messenger"][0].path == "/hooks/meta"
+    assert by_channel["messenger"][0].headers["X-Hub-Signature-256"].startswith("sha")
+    assert by_channel["x"][0].headers["x-twitter-webhooks-signature"].endswith("=")
     unsigned = Doors("http://x", "sg_t", 7)
     assert not requests_for(
         0, next(r for r in reports if r.channel == "telegram"), unsigned

@@ -92,6 +92,8 @@ class Command(BaseCommand):
             app_user_id=user.pk,
             whatsapp_secret=settings.SIAGA_WHATSAPP_APP_SECRET or "",
             telegram_secret=settings.SIAGA_TELEGRAM_SECRET_TOKEN or "",
+            meta_secret=settings.SIAGA_META_APP_SECRET or "",
+            x_secret=settings.SIAGA_X_CONSUMER_SECRET or "",
             aml_key=settings.SIAGA_AML_HMAC_KEY or "",
         )
         dataset = read_dataset(options["dataset"])
