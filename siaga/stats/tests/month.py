@@ -20,7 +20,9 @@ from siaga.incidents.models import Category, Incident
 from siaga.intake.actions import classify_contact, record_call_event, record_contact
 from siaga.intake.models import Contact
 from siaga.lib.fields import WIB
+from siaga.stats.figures import counts, prank_map, timings, trend
 from siaga.stats.period import Period
+from siaga.stats.report import report_file
 
 NOVEMBER = Period.month("2026-11")
 S = timedelta(seconds=1)
@@ -133,3 +135,14 @@ def november(db: None) -> dict[str, Incident]:
     status(sick, "resolved", sick.opened_at + 5400 * S)
     status(sick, "closed", sick.opened_at + 7200 * S)  # handled at the first of the two
     return {"fire": fire, "sick": sick, "tree": tree}
+
+
+def everything_counted() -> tuple[object, ...]:
+    """Every figure of November: counts, timings, the prank map, the trend, the CSV."""
+    return (
+        counts(NOVEMBER),
+        timings(NOVEMBER),
+        prank_map(NOVEMBER),
+        trend("2026-11"),
+        report_file("csv", NOVEMBER).content,
+    )

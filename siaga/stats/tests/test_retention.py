@@ -21,22 +21,10 @@ from siaga.intake.actions import classify_contact, record_contact
 from siaga.intake.actions.retention import anonymize_old_contacts
 from siaga.intake.models import Caller, Contact, Media, OutboundMessage
 from siaga.lib.fields import WIB
-from siaga.stats.figures import counts, prank_map, timings, trend
-from siaga.stats.report import report_file
-from siaga.stats.tests.month import NOVEMBER, wib
+from siaga.stats.tests.month import everything_counted, wib
 from siaga.testing import api_client
 
 DECEMBER_FIRST = datetime(2026, 12, 1, tzinfo=WIB)
-
-
-def everything_counted() -> tuple[object, ...]:
-    return (
-        counts(NOVEMBER),
-        timings(NOVEMBER),
-        prank_map(NOVEMBER),
-        trend("2026-11"),
-        report_file("csv", NOVEMBER).content,
-    )
 
 
 @pytest.fixture

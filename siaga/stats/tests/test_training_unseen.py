@@ -15,9 +15,7 @@ from siaga.events.bus import latest_event_id, read_events
 from siaga.events.models import Event
 from siaga.incidents.models import Incident
 from siaga.intake.models import Contact, OutboundMessage
-from siaga.stats.figures import counts, prank_map, timings, trend
-from siaga.stats.report import report_file
-from siaga.stats.tests.month import NOVEMBER, wib
+from siaga.stats.tests.month import everything_counted, wib
 from siaga.testing import api_client, page_client
 from siaga.training.models import Exercise
 from siaga.training.scoring import score
@@ -28,11 +26,7 @@ def everything_live(agency_operator: User) -> tuple[object, ...]:
         board = build_board()
     agency_view = api_client(agency_operator).get("/api/v1/incidents").json()
     return (
-        counts(NOVEMBER),
-        timings(NOVEMBER),
-        prank_map(NOVEMBER),
-        trend("2026-11"),
-        report_file("csv", NOVEMBER).content,
+        *everything_counted(),
         board,
         agency_view,
         Contact.objects.count(),
