@@ -186,6 +186,7 @@ MATRIX: dict[str, Rule] = {
     "GET /latihan/{exercise_id}/": Rule((), TRAINING, scope=OWN_EXERCISE),
     "POST /latihan/{exercise_id}/angkat/": Rule((), TRAINING, scope=TRAINEE_ONLY),
     "POST /latihan/{exercise_id}/jawab/": Rule((), TRAINING, scope=TRAINEE_ONLY),
+    "POST /latihan/{exercise_id}/batal/": page(Can.RUN_TRAINING),
     "GET /server/": page(Can.OPERATE_SERVERS),
     "POST /server/latihan/": page(Can.OPERATE_SERVERS),
     "POST /server/kertas/": page(Can.OPERATE_SERVERS),

@@ -139,7 +139,7 @@ class DuplicateQuery(Schema):
 class DuplicateOut(Schema):
     number: str
     category: str | None
-    status: str
+    status: IncidentStatus
     opened_at: datetime
     distance_m: int | None
 
@@ -287,9 +287,9 @@ def list_duplicates(
     request: HttpRequest, query: Query[DuplicateQuery]
 ) -> list[dict[str, Any]]:
     api_user(request, Can.WRITE_CONTACTS)
-    category = (
-        Category.objects.filter(code=query.category).first() if query.category else None
-    )
+    if (query.lat is None) != (query.lon is None):
+        raise InvalidInput("give both lat and lon, or neither", field="lat")
+    category = category_by_code(query.category) if query.category else None
     found = possible_duplicates(category=category, lat=query.lat, lon=query.lon)
     return [
         {

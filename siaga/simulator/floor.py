@@ -1,12 +1,14 @@
 """The simulated call floor: a call taker who knows each report's right answer works
 the run's contacts through the API, using the centre's own duplicate suggestions
-(`GET /api/v1/duplicates`, what the console shows), and then the database is asked
-what the system made of them: incidents, reports merged into one, dispatches.
+(`GET /api/v1/duplicates`, what the console shows) and its categories' agencies
+(`GET /api/v1/categories`), and then the database is asked what the system made of
+them: incidents opened, reports merged into one, dispatches.
 
 The operator is perfect on purpose (the right classification, category and place
 every time): what the report measures is the system, above all whether reports of one
 happening end up in one incident during a surge. An AML fix is not classified: it is
-the location of a call, not a report.
+the location of a call, not a report. A neighbour's report becomes an incident with no
+agency (referring it is not simulated).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from siaga.dispatching.models import Dispatch
-from siaga.incidents.models import Category
 from siaga.intake.models import Contact
 from siaga.simulator.mix import Report
 
@@ -33,11 +34,12 @@ class FloorReport:
     """What the floor was given and what the system holds afterwards."""
 
     reports: int = 0  # reports worked (AML fixes not counted)
+    skipped: int = 0  # reports whose contact was never stored
     events: int = 0  # distinct real happenings among them
     real_reports: int = 0
-    incidents: int = 0  # incidents the run's contacts ended in
-    merged: int = 0  # real reports linked to an incident opened for an earlier one
-    dispatches: int = 0
+    opened: set[str] = field(default_factory=set)  # incident numbers this run opened
+    merged: int = 0  # real reports linked to an open incident
+    dispatches: int = 0  # of the incidents this run opened
     events_split: int = 0  # happenings spread over more than one incident
     incidents_shared: int = 0  # incidents holding more than one happening
     refused: list[tuple[str, int]] = field(default_factory=list)
@@ -45,8 +47,8 @@ class FloorReport:
     def lines(self) -> list[str]:
         return [
             f"floor: {self.reports} reports worked, {self.real_reports} real, "
-            f"about {self.events} happenings",
-            f"system: {self.incidents} incidents, {self.merged} reports merged into "
+            f"{self.events} happenings; {self.skipped} not stored, skipped",
+            f"system: {len(self.opened)} incidents, {self.merged} reports merged into "
             f"one, {self.dispatches} dispatches",
             f"happenings split over incidents {self.events_split}; incidents holding "
             f"two happenings {self.incidents_shared}; refused {len(self.refused)}",
@@ -56,49 +58,45 @@ class FloorReport:
 def work(pairs: list[tuple[Report, Key]], *, base: str, token: str) -> FloorReport:
     """Classify every report in the order it came, open or merge the real ones."""
     result = FloorReport()
-    api = Api(base, token)
+    api = Api(base, token, result)
+    agencies = {row["code"]: row["default_agencies"] for row in api.get_categories()}
     ids = public_ids([key for _, key in pairs])
     for report, key in sorted(pairs, key=lambda pair: pair[0].at):
         if key not in ids:
-            continue  # never stored: the run's own check reports it
+            result.skipped += 1  # the run's own check reports it missing
+            continue
         result.reports += 1
-        contact = ids[key]
         if report.outcome != "emergency":
-            api.send("PATCH", f"/api/v1/contacts/{contact}",
-                     {"classification": report.outcome}, result)  # fmt: skip
+            body = {"classification": report.outcome}
+            api.call("PATCH", f"/api/v1/contacts/{ids[key]}", body)
             continue
         result.real_reports += 1
-        open_or_merge(api, report, contact, result)
+        open_or_merge(api, report, ids[key], agencies.get(report.category, []))
     tally(pairs, ids, result)
     return result
 
 
-def open_or_merge(api: Api, report: Report, contact: str, result: FloorReport) -> None:
+def open_or_merge(api: Api, report: Report, contact: str, agencies: list[str]) -> None:
     """Link to the suggested open incident, else open one and dispatch the category's
     agencies (none for a neighbour's place: it is theirs to send)."""
     assert report.place is not None
     point = {"lat": report.place.lat, "lon": report.place.lon}
-    found = api.get("/api/v1/duplicates", {"category": report.category, **point})
+    query = urlencode({"category": report.category, **point})
+    found = api.call("GET", f"/api/v1/duplicates?{query}") or []
     if found:
         body = {"classification": "duplicate", "incident": found[0]["number"]}
-        api.send("PATCH", f"/api/v1/contacts/{contact}", body, result)
+        api.call("PATCH", f"/api/v1/contacts/{contact}", body)
         return
-    agencies = [] if report.place.neighbour else default_agencies(report.category)
     body = {
         "category": report.category,
         "description": report.text[:500],
         "location": point | {"address": report.place.name[:200]},
         "contacts": [contact],
-        "agencies": agencies,
+        "agencies": [] if report.place.neighbour else agencies,
     }
-    api.send("POST", "/api/v1/incidents", body, result)
-
-
-def default_agencies(category: str) -> list[str]:
-    codes = Category.objects.filter(code=category).values_list(
-        "default_agencies__code", flat=True
-    )
-    return sorted(code for code in codes if code)
+    opened = api.call("POST", "/api/v1/incidents", body)
+    if opened:
+        api.result.opened.add(opened["number"])
 
 
 def public_ids(keys: list[Key]) -> dict[Key, str]:
@@ -117,66 +115,62 @@ def tally(
     pairs: list[tuple[Report, Key]], ids: dict[Key, str], result: FloorReport
 ) -> None:
     """Ask the database where each real report ended up."""
-    real = [(r, ids[k]) for r, k in pairs if r.outcome == "emergency" and k in ids]
-    incident_of = dict(
-        Contact.objects.filter(public_id__in=[c for _, c in real]).values_list(
-            "public_id", "incident_id"
-        )
-    )
+    real = [(r, uuid.UUID(ids[k])) for r, k in pairs if r.outcome == "emergency"]
+    mine = Contact.objects.filter(public_id__in=[c for _, c in real] if real else [])
+    incident_of = dict(mine.values_list("public_id", "incident_id"))
     by_event: dict[int, set[int]] = defaultdict(set)
     by_incident: dict[int, set[int]] = defaultdict(set)
     for report, contact in real:
-        incident = incident_of.get(uuid.UUID(contact))
-        if incident is None:
-            continue
-        by_event[report.event].add(incident)
-        by_incident[incident].add(report.event)
-    first = {r.event for r, _ in real if not r.repeat}
-    result.events = len(first | set(by_event))
-    result.incidents = len(by_incident)
-    result.merged = (
-        Contact.objects.filter(public_id__in=[c for _, c in real])
-        .filter(classification="duplicate", incident__isnull=False)
-        .count()
-    )
-    result.dispatches = Dispatch.objects.filter(incident_id__in=by_incident).count()
+        if (incident := incident_of.get(contact)) is not None:
+            by_event[report.event].add(incident)
+            by_incident[incident].add(report.event)
+    result.events = len({report.event for report, _ in real})
+    result.merged = mine.filter(classification="duplicate").count()
+    result.dispatches = Dispatch.objects.filter(
+        incident__number__in=result.opened
+    ).count()
     result.events_split = sum(len(found) > 1 for found in by_event.values())
     result.incidents_shared = sum(len(found) > 1 for found in by_incident.values())
 
 
 class Api:
-    """JSON over HTTP with the operator's bearer token."""
+    """JSON over HTTP with the operator's bearer token; every answer but a 2xx is
+    noted in the report as refused."""
 
-    def __init__(self, base: str, token: str) -> None:
-        self.base, self.token = base, token
+    def __init__(self, base: str, token: str, result: FloorReport) -> None:
+        self.base, self.token, self.result = base, token, result
 
-    def get(self, path: str, query: dict[str, Any]) -> Any:
-        status, body = self.call("GET", f"{path}?{urlencode(query)}", None)
-        return body if status == 200 else []
+    def get_categories(self) -> list[dict[str, Any]]:
+        found = self.call("GET", "/api/v1/categories")
+        return found if isinstance(found, list) else []
 
-    def send(
-        self, method: str, path: str, body: dict[str, Any], result: FloorReport
-    ) -> None:
-        status, _ = self.call(method, path, body)
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """The answer's JSON, or None when it was not a 2xx."""
+        status, answer = request_json(self.base + path, self.token, method, body)
         if not 200 <= status < 300:
-            result.refused.append((f"{method} {path}", status))
+            self.result.refused.append((f"{method} {path}", status))
+            return None
+        return answer
 
-    def call(
-        self, method: str, path: str, body: dict[str, Any] | None
-    ) -> tuple[int, Any]:
-        request = urllib.request.Request(  # noqa: S310 (the centre's own URL)
-            self.base + path,
-            data=None if body is None else json.dumps(body).encode(),
-            method=method,
-            headers={
-                "Authorization": f"Bearer {self.token}",
-                "Content-Type": "application/json",
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
-                return int(response.status), json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return int(error.code), None
-        except OSError:
-            return 0, None
+
+def request_json(
+    url: str, token: str, method: str, body: object = None
+) -> tuple[int, Any]:
+    """One JSON request with a bearer token: (status, decoded body or None); status 0
+    when the server could not be reached."""
+    request = urllib.request.Request(  # noqa: S310 (the centre's own URL)
+        url,
+        data=None if body is None else json.dumps(body).encode(),
+        method=method,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+            return int(response.status), json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return int(error.code), None
+    except OSError:
+        return 0, None

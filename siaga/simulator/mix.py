@@ -212,11 +212,17 @@ class Day:
         self.events = 0
         # A few frequent pranksters call again and again (graded nuisance handling).
         self.pranksters = [self.phone() for _ in range(8)]
-        self.wave = [self.phone() for _ in range(WAVE_CALLERS)]
-        self.spots = [
-            (self.new_event(), place)
-            for place in self.random.sample(self.home, FLOOD_SPOTS)
-        ]
+        self.wave = (
+            [self.phone() for _ in range(WAVE_CALLERS)]
+            if scenario == "prank-wave"
+            else []
+        )
+        flooded = (
+            self.random.sample(self.home, min(FLOOD_SPOTS, len(self.home)))
+            if scenario == "flood"
+            else []
+        )
+        self.spots = [(self.new_event(), place) for place in flooded]
         self.reported: set[int] = set()
 
     def reports(self, seconds: float) -> list[Report]:
@@ -263,7 +269,7 @@ class Day:
         assert place is not None
         where = self.random.choice(WHERE).format(place.name)
         text = f"{self.random.choice(WHAT[category])}, {where}"
-        if not place.neighbour and self.random.random() < 0.5:
+        if self.kelurahan and not place.neighbour and self.random.random() < 0.5:
             text += f", Kel. {self.random.choice(self.kelurahan)}"
         point = self.near(place)
         return Report(
@@ -330,7 +336,7 @@ class Day:
         return self.pick({code: w for code, w in weights.items() if w > 0})
 
     def place(self) -> Place:
-        if self.random.random() < NEIGHBOUR_SHARE:
+        if self.away and self.random.random() < NEIGHBOUR_SHARE:
             return self.random.choice(self.away)
         return self.random.choice(self.home)
 

@@ -72,11 +72,11 @@ def requests_for(index: int, report: Report, doors: Doors) -> list[Send]:
     if report.channel == "whatsapp" and doors.whatsapp_secret:
         return [whatsapp(uid, report, doors.whatsapp_secret)]
     if report.channel == "telegram" and doors.telegram_secret:
-        return [telegram(index, report, doors.telegram_secret)]
+        return [telegram(uid, report, doors.telegram_secret)]
     if report.channel == "messenger" and doors.meta_secret:
         return [messenger(uid, report, doors.meta_secret)]
     if report.channel == "x" and doors.x_secret:
-        return [x_message(index, uid, report, doors.x_secret)]
+        return [x_message(uid, report, doors.x_secret)]
     return []
 
 
@@ -204,11 +204,11 @@ def meta_signed(
     return Send(at, path, raw, headers, key)
 
 
-def x_message(index: int, uid: str, report: Report, secret: str) -> Send:
+def x_message(uid: str, report: Report, secret: str) -> Send:
     """An X Account Activity webhook with one direct message to the city's account,
     signed as X signs (x-twitter-webhooks-signature: base64 HMAC-SHA256)."""
     sender = "14" + report.sender[-10:]
-    event_id = str(1_800_000_000_000_000_000 + index)
+    event_id = str(10**18 + id_number(uid, 10**18))
     event = {
         "type": "message_create",
         "id": event_id,
@@ -234,12 +234,12 @@ def x_message(index: int, uid: str, report: Report, secret: str) -> Send:
     return Send(report.at, "/hooks/x", raw, headers, ("x", f"dm:{event_id}"))
 
 
-def telegram(index: int, report: Report, secret: str) -> Send:
+def telegram(uid: str, report: Report, secret: str) -> Send:
     """A Bot API Update with one private message, as Telegram documents it."""
     chat = 700_000_000 + int(report.sender[-7:])
-    message_id = 1_000_000 + index
+    message_id = 1_000_000 + id_number(uid, 2**31 - 1_000_000)
     update = {
-        "update_id": 500_000_000 + index,
+        "update_id": 500_000_000 + id_number("update" + uid, 2**31 - 500_000_000),
         "message": {
             "message_id": message_id,
             "date": int(datetime.now(UTC).timestamp()),
@@ -251,6 +251,12 @@ def telegram(index: int, report: Report, secret: str) -> Send:
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
     key = ("telegram", f"{chat}:{message_id}")
     return json_send(report.at, "/hooks/telegram", update, headers, key)
+
+
+def id_number(uid: str, below: int) -> int:
+    """A provider's numeric id for this run's message: the same for the same run and
+    report, different across runs (a provider never repeats an id)."""
+    return int.from_bytes(hashlib.sha256(uid.encode()).digest()[:8], "big") % below
 
 
 def deliver(base: str, send: Send) -> int:

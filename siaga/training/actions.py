@@ -38,10 +38,9 @@ def start_exercise(
         raise InvalidInput(f"no scenario {scenario!r}", field="scenario")
     if not trainee.can(Can.TAKE_TRAINING):
         raise InvalidInput(f"{trainee} may not take training", field="trainee")
-    unfinished = Exercise.objects.select_for_update().filter(
-        trainee=trainee, finished_at__isnull=True
-    )
-    if unfinished.exists():
+    # The trainee's row is the lock: two supervisors starting at once wait in turn.
+    User.objects.select_for_update().filter(pk=trainee.pk).first()
+    if Exercise.objects.filter(trainee=trainee, finished_at__isnull=True).exists():
         raise Conflict(f"{trainee} has an unfinished exercise")
     exercise = Exercise.objects.create(
         scenario=scenario,
@@ -50,7 +49,8 @@ def start_exercise(
         started_by=actor,
         started_at=timezone.now(),
     )
-    calls = script(scenario, exercise.seed)
+    month = timezone.localtime(exercise.started_at).month
+    calls = script(scenario, exercise.seed, month)
     ExerciseCall.objects.bulk_create(
         ExerciseCall(
             exercise=exercise,
@@ -107,6 +107,7 @@ def pick_up(exercise: Exercise, *, actor: User) -> ExerciseCall:
 
 @dataclass(frozen=True)
 class Answer:
+    position: int | None  # the call the form was shown for
     classification: str
     category: str = ""
     agencies: tuple[str, ...] = ()
@@ -121,11 +122,14 @@ def answer_call(exercise: Exercise, answer: Answer, *, actor: User) -> ExerciseC
     call = current_call(exercise)
     if call is None:
         raise IllegalTransition("pick up a call first")
+    if answer.position != call.position:
+        raise Conflict(f"this answer is for another call; call {call.position} is open")
     checked(answer)
     call.classification = answer.classification
     call.category = answer.category
     call.agencies = sorted(set(answer.agencies))
-    call.place, call.lat, call.lon = located(answer.place)
+    call.place = answer.place.strip()
+    call.place_found, call.lat, call.lon = located(call.place)
     call.answered_at = timezone.now()
     call.save()
     append_event(
@@ -158,6 +162,26 @@ def finish(exercise: Exercise, actor: User) -> None:
     )
 
 
+@transaction.atomic
+def cancel_exercise(exercise: Exercise, *, actor: User) -> Exercise:
+    """A trainer ends an exercise unfinished (the trainee is needed on the floor); the
+    calls answered so far keep their score."""
+    exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    if exercise.finished_at is not None:
+        raise IllegalTransition("this exercise is finished")
+    exercise.finished_at = timezone.now()
+    exercise.cancelled = True
+    exercise.save(update_fields=["finished_at", "cancelled"])
+    answered = exercise.calls.filter(answered_at__isnull=False).count()
+    append_event(
+        actor=actor,
+        action="training.cancelled",
+        target=exercise,
+        after={"answered": answered},
+    )
+    return exercise
+
+
 def locked(exercise: Exercise, actor: User) -> Exercise:
     """The exercise, locked; only its own trainee answers it, and only while open."""
     exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
@@ -169,6 +193,9 @@ def locked(exercise: Exercise, actor: User) -> Exercise:
 
 
 def checked(answer: Answer) -> None:
+    typed = [answer.classification, answer.category, answer.place, *answer.agencies]
+    if any("\x00" in value for value in typed):
+        raise InvalidInput("the answer contains a NUL character")
     if answer.classification not in ANSWERS:
         raise InvalidInput("choose a classification", field="classification")
     if answer.category and not Category.objects.filter(code=answer.category).exists():
@@ -185,8 +212,8 @@ def checked(answer: Answer) -> None:
 def located(typed: str) -> tuple[str, float | None, float | None]:
     """The gazetteer's best match for what the trainee typed, as the console's place
     search finds it (no outside geocoder: an exercise must not leave the centre)."""
-    hits = search_places(typed, outside=False) if typed.strip() else []
+    hits = search_places(typed, outside=False) if typed else []
     hit = hits[0] if hits else None
     if hit is None or hit.lat is None or hit.lon is None:
-        return typed.strip(), None, None
+        return "", None, None
     return hit.label, hit.lat, hit.lon

@@ -35,6 +35,7 @@ class Exercise(models.Model):
     )
     started_at = models.DateTimeField(_("dimulai"))
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    cancelled = models.BooleanField(_("dibatalkan"), default=False)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -73,7 +74,8 @@ class ExerciseCall(models.Model):
     classification = models.CharField(max_length=20, blank=True)
     category = models.CharField(max_length=40, blank=True)
     agencies = models.JSONField(default=list)
-    place = models.CharField(max_length=200, blank=True)
+    place = models.CharField(max_length=200, blank=True)  # as the trainee typed it
+    place_found = models.CharField(max_length=200, blank=True)  # the gazetteer's
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
 
@@ -93,8 +95,22 @@ class ExerciseCall(models.Model):
         return self.right_classification == "emergency"
 
     @property
+    def asks_details(self) -> bool:
+        """Whether the category and agencies are asked: a real report, unless the
+        trainee rightly linked a repeat as a duplicate (nothing is dispatched again)."""
+        return self.is_real and not (self.repeat and self.classification == "duplicate")
+
+    @property
+    def placeable(self) -> bool:
+        """A real report whose right point is known: its location is scored."""
+        return (
+            self.is_real and self.right_lat is not None and self.right_lon is not None
+        )
+
+    @property
     def seconds(self) -> float | None:
-        """From picking the call up to the classification."""
+        """From picking the call up to saving the answer: the moment the console
+        classifies a contact (the form is saved with its category and agencies)."""
         if self.presented_at is None or self.answered_at is None:
             return None
         return round(_seconds(self.answered_at, self.presented_at), 1)

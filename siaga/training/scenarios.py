@@ -1,22 +1,22 @@
 """Training scenarios: scripted calls with known right answers, drawn from the city's
-simulated day (siaga/simulator/mix.py), so every city's data set gives its own
-landmarks, categories and agencies.
+simulated day (siaga/simulator/mix.py) over the gazetteer this centre has loaded, so
+every city gets its own landmarks, kelurahan, categories and agencies.
 
-A scenario is a seed away from a script: the same scenario and seed give the same
-calls. Reports from a neighbouring jurisdiction are left out (referrals are not
-trained yet).
+A scenario, a seed and a month give one script (the month decides the season: floods
+come with the rain), so an exercise's calls can be drawn again from what it stores.
+Reports from a neighbouring jurisdiction are left out (referrals are not trained yet),
+and so are reports whose category is not active here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from siaga.areas.models import Landmark
-from siaga.datasets.loader import read_dataset
+from siaga.areas.models import Area, AreaKind, Landmark
 from siaga.incidents.models import Category
 from siaga.simulator.mix import Day, Report
 
@@ -87,20 +87,17 @@ class Scripted:
     repeat: bool
 
 
-def script(code: str, seed: int, *, dataset: str = "tangerang") -> list[Scripted]:
+def script(code: str, seed: int, month: int) -> list[Scripted]:
     """The scenario's calls in the order they ring."""
     scenario = SCENARIOS[code]
-    day = Day(
-        read_dataset(dataset),
-        seed=seed,
-        month=timezone.localdate().month,
-        rate=RATE,
-        scenario=scenario.day,
-    )
+    day = Day(gazetteer(), seed=seed, month=month, rate=RATE, scenario=scenario.day)
+    active = set(Category.objects.filter(is_active=True).values_list("code", flat=True))
     real: list[Report] = []
     other: list[Report] = []
     for report in day.reports(HOURS * 3600):
         if report.place is not None and report.place.neighbour:
+            continue
+        if report.category and report.category not in active:
             continue
         bucket, limit = (
             (real, scenario.real)
@@ -113,23 +110,39 @@ def script(code: str, seed: int, *, dataset: str = "tangerang") -> list[Scripted
     return [answer_for(report) for report in chosen]
 
 
+def gazetteer() -> dict[str, Any]:
+    """The loaded places in the shape of a data set (mix.Day reads landmarks and
+    kelurahan; no neighbours: they are not trained)."""
+    marks = Landmark.objects.filter(is_active=True).order_by("pk")
+    return {
+        "landmarks": list(marks.values("name", "lat", "lon")),
+        "kelurahan": list(
+            Area.objects.filter(kind=AreaKind.KELURAHAN).order_by("pk").values("name")
+        ),
+        "neighbours": [],
+    }
+
+
 def answer_for(report: Report) -> Scripted:
-    """The right answer: the report's outcome and category, the category's agencies,
-    the landmark the caller names (where it is in the gazetteer)."""
+    """The right answer: the report's outcome and category, the category's active
+    agencies, the landmark the caller names."""
     agencies: list[str] = []
     if report.category:
         agencies = sorted(
-            Category.objects.filter(code=report.category).values_list(
-                "default_agencies__code", flat=True
-            )
+            Category.objects.filter(
+                code=report.category, default_agencies__is_active=True
+            ).values_list("default_agencies__code", flat=True)
         )
-        agencies = [code for code in agencies if code]
     place, lat, lon = "", None, None
     if report.place is not None:
-        place, lat, lon = report.place.name, report.place.lat, report.place.lon
-        mark = Landmark.objects.filter(name=place).values("lat", "lon").first()
-        if mark is not None:
-            lat, lon = mark["lat"], mark["lon"]
+        place = report.place.name
+        mark = (
+            Landmark.objects.filter(name=place, is_active=True)
+            .order_by("pk")
+            .values("lat", "lon")
+            .first()
+        )
+        lat, lon = (mark["lat"], mark["lon"]) if mark else (None, None)
     return Scripted(
         channel=report.channel,
         caller=report.sender,

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:exercise_id>/", views.exercise_page, name="exercise"),
     path("<int:exercise_id>/angkat/", views.picking_up, name="pick_up"),
     path("<int:exercise_id>/jawab/", views.answering, name="answer"),
+    path("<int:exercise_id>/batal/", views.cancelling, name="cancel"),
 ]

@@ -19,13 +19,14 @@ from siaga.training.actions import (
     ANSWERS,
     Answer,
     answer_call,
+    cancel_exercise,
     current_call,
     pick_up,
     start_exercise,
 )
 from siaga.training.models import Exercise
 from siaga.training.scenarios import SCENARIOS
-from siaga.training.scoring import score
+from siaga.training.scoring import LOCATION_RIGHT_M, score
 
 RECENT = 50
 
@@ -107,6 +108,8 @@ def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "answered": [c for c in calls if c.answered_at is not None],
         "current": current_call(exercise),
         "is_trainee": exercise.trainee_id == user.pk,
+        "can_cancel": user.can(Can.RUN_TRAINING) and exercise.finished_at is None,
+        "location_right_m": LOCATION_RIGHT_M,
         "score": score(calls),
         "classifications": [
             (value, label)
@@ -135,6 +138,7 @@ def answering(request: HttpRequest, exercise_id: int) -> HttpResponse:
     user = trainer_or_trainee(request)
     exercise = visible_exercise(user, exercise_id)
     answer = Answer(
+        position=number(request.POST.get("position")),
         classification=request.POST.get("classification", ""),
         category=request.POST.get("category", ""),
         agencies=tuple(request.POST.getlist("agencies")[:20]),
@@ -147,5 +151,21 @@ def answering(request: HttpRequest, exercise_id: int) -> HttpResponse:
     return redirect("training:exercise", exercise_id=exercise.pk)
 
 
+@require_POST
+def cancelling(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    user = trainer_or_trainee(request)
+    if not user.can(Can.RUN_TRAINING):
+        raise PermissionDenied("your role may not run training")
+    exercise = visible_exercise(user, exercise_id)
+    try:
+        cancel_exercise(exercise, actor=user)
+    except ActionError as error:
+        messages.error(request, error.message)
+    return redirect("training:exercise", exercise_id=exercise.pk)
+
+
 def number(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+    """A positive whole number in ASCII digits ("²" is a digit to Python), else None."""
+    if raw and raw.isascii() and raw.isdigit() and len(raw) < 10:
+        return int(raw)
+    return None

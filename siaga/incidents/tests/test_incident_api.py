@@ -224,11 +224,15 @@ def test_duplicates_are_the_consoles_suggestions_nearest_first(
         "/api/v1/duplicates",
         {"category": "pohon-tumbang", "lat": "-6.1750", "lon": "106.6340"},
     )
-    nowhere = client.get("/api/v1/duplicates", {"category": "nope"})
+    nothing = client.get("/api/v1/duplicates")
+    unknown = client.get("/api/v1/duplicates", {"category": "nope"})
+    half = client.get("/api/v1/duplicates", {"lat": "-6.17"})
     bad = client.get("/api/v1/duplicates", {"lat": "91", "lon": "x"})
 
     assert found.status_code == 200
     assert [row["number"] for row in found.json()] == [near.number]
     assert found.json()[0]["distance_m"] < 100
-    assert nowhere.status_code == 200 and nowhere.json() == []
-    assert bad.status_code == 422
+    assert found.json()[0]["status"] == "dispatched"
+    assert nothing.status_code == 200 and nothing.json() == []
+    assert unknown.status_code == half.status_code == bad.status_code == 422
+    assert "unknown category" in unknown.json()["error"]["message"]

@@ -52,6 +52,7 @@ def test_a_training_run_is_invisible_in_live_statistics(
             trainee.post(
                 f"/latihan/{exercise.pk}/jawab/",
                 {
+                    "position": call.position,
                     "classification": call.right_classification,
                     "category": call.right_category,
                     "agencies": call.right_agencies,

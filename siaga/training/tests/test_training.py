@@ -52,6 +52,7 @@ def play(client: Client, exercise: Exercise, answer: Answering) -> None:
             assert client.post(f"/latihan/{exercise.pk}/angkat/").status_code == 302
             clock.shift(timedelta(seconds=SECONDS_TO_CLASSIFY))
             body = answer if isinstance(answer, dict) else answer(call)
+            body = body | {"position": call.position}
             assert (
                 client.post(f"/latihan/{exercise.pk}/jawab/", body).status_code == 302
             )
@@ -150,6 +151,10 @@ def test_only_the_trainee_answers_and_other_trainees_do_not_see_it(
         ({"classification": "emergency", "category": "nope"}, "no category"),
         ({"classification": "emergency", "agencies": ["NOPE"]}, "no agency"),
         ({"classification": "emergency", "place": "x" * 201}, "too long"),
+        ({"classification": "emergency", "place": "Pasar\x00"}, "NUL"),
+        ({"classification": "emergency", "agencies": ["DAM\x00KAR"]}, "NUL"),
+        ({"classification": "prank", "position": "2"}, "for another call"),
+        ({"classification": "prank", "position": "²"}, "for another call"),
     ],
 )
 def test_a_bad_answer_is_a_message_and_the_call_stays_open(
@@ -159,7 +164,9 @@ def test_a_bad_answer_is_a_message_and_the_call_stays_open(
     trainee = page_client(call_taker)
     trainee.post(f"/latihan/{exercise.pk}/angkat/")
 
-    response = trainee.post(f"/latihan/{exercise.pk}/jawab/", body, follow=True)
+    response = trainee.post(
+        f"/latihan/{exercise.pk}/jawab/", {"position": "1"} | body, follow=True
+    )
 
     assert response.status_code == 200 and message in response.content.decode()
     assert not exercise.calls.filter(answered_at__isnull=False).exists()
@@ -181,10 +188,35 @@ def test_answering_before_picking_up_and_a_second_exercise_are_refused(
         follow=True,
     )
     nobody = boss.post("/latihan/mulai/", {"trainee": "x", "scenario": "campuran"})
+    squared = boss.post("/latihan/mulai/", {"trainee": "²", "scenario": "campuran"})
 
     assert "pick up a call first" in early.content.decode()
     assert "unfinished exercise" in twice.content.decode()
-    assert nobody.status_code == 302 and Exercise.objects.count() == 1
+    assert nobody.status_code == squared.status_code == 302
+    assert Exercise.objects.count() == 1
+
+
+def test_a_supervisor_cancels_an_exercise_and_the_trainee_may_start_again(
+    supervisor: User, call_taker: User
+) -> None:
+    boss, trainee = page_client(supervisor), page_client(call_taker)
+    exercise = started(boss, call_taker)
+    trainee.post(f"/latihan/{exercise.pk}/angkat/")
+
+    refused = trainee.post(f"/latihan/{exercise.pk}/batal/")
+    boss.post(f"/latihan/{exercise.pk}/batal/")
+    late = trainee.post(
+        f"/latihan/{exercise.pk}/jawab/",
+        {"position": "1", "classification": "prank"},
+        follow=True,
+    )
+
+    exercise.refresh_from_db()
+    assert refused.status_code == 403
+    assert exercise.cancelled and exercise.finished_at is not None
+    assert "this exercise is finished" in late.content.decode()
+    assert Event.objects.filter(action="training.cancelled").count() == 1
+    assert started(boss, call_taker).pk != exercise.pk
 
 
 def test_an_agency_operator_is_no_trainee(supervisor: User) -> None:
@@ -195,10 +227,10 @@ def test_an_agency_operator_is_no_trainee(supervisor: User) -> None:
 
 @pytest.mark.parametrize("code", list(SCENARIOS))
 def test_a_script_is_its_seed_and_has_the_scenarios_mix(db: None, code: str) -> None:
-    calls = script(code, 41)
+    calls = script(code, 41, 7)
     scenario = SCENARIOS[code]
 
-    assert calls == script(code, 41) and calls != script(code, 42)
+    assert calls == script(code, 41, 7) and calls != script(code, 42, 7)
     real = [c for c in calls if c.classification == "emergency"]
     assert (len(real), len(calls) - len(real)) == (scenario.real, scenario.other)
     for call in real:  # every real call has an answer to score against

@@ -66,22 +66,25 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.IS_PRODUCTION:
+            raise CommandError("the simulator never runs against a production centre")
         if options["rate"] <= 0 or options["duration"] < 0:
             raise CommandError("--rate must be positive and --duration not negative")
-        wait_for(options["base"].rstrip("/"))
-        user = User.objects.filter(username=options["user"], is_active=True).first()
-        if user is None or not user.can(Can.SUBMIT_REPORTS):
-            raise CommandError(f"{options['user']!r} is not an active integration")
-        api_token, token = issue_api_token(
-            user=user, name="simulator", actor=None, scopes=[Can.SUBMIT_REPORTS]
+        user = account(options["user"], [Can.SUBMIT_REPORTS], "integration")
+        operator = (
+            account(options["operate"], FLOOR_SCOPES, "call taker")
+            if options["operate"]
+            else None
         )
-        operator = floor_token(options["operate"]) if options["operate"] else None
+        wait_for(options["base"].rstrip("/"))
+        tokens: list[ApiToken] = []
         try:
-            self.simulate(options, user, token, operator[1] if operator else "")
+            token = issued(user, [Can.SUBMIT_REPORTS], tokens)
+            floor = issued(operator, FLOOR_SCOPES, tokens) if operator else ""
+            self.simulate(options, user, token, floor)
         finally:
-            revoke_api_token(api_token, actor=None)
-            if operator:
-                revoke_api_token(operator[0], actor=None)
+            for api_token in tokens:
+                revoke_api_token(api_token, actor=None)
 
     def simulate(
         self, options: dict[str, Any], user: User, token: str, operator: str
@@ -142,17 +145,24 @@ FLOOR_SCOPES = [
     Can.WRITE_INCIDENTS,
     Can.DISPATCH,
     Can.VIEW_INCIDENTS,
+    Can.VIEW_REFERENCE,
 ]
 
 
-def floor_token(username: str) -> tuple[ApiToken, str]:
-    """A token for the simulated call taker, scoped to what the floor does."""
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None or not all(user.can(need) for need in FLOOR_SCOPES):
-        raise CommandError(f"{username!r} is not an active call taker")
-    return issue_api_token(
-        user=user, name="simulator floor", actor=None, scopes=FLOOR_SCOPES
+def account(username: str, needs: list[Can], what: str) -> User:
+    found = User.objects.filter(username=username, is_active=True).first()
+    if found is None or not all(found.can(need) for need in needs):
+        raise CommandError(f"{username!r} is not an active {what}")
+    return found
+
+
+def issued(user: User, scopes: list[Can], tokens: list[ApiToken]) -> str:
+    """A token for this run only, narrowed to `scopes` (revoked when the run ends)."""
+    api_token, token = issue_api_token(
+        user=user, name="simulator", actor=None, scopes=scopes
     )
+    tokens.append(api_token)
+    return token
 
 
 def wait_for(base: str, seconds: float = 60) -> None:
