@@ -345,6 +345,7 @@ INSTALLED_APPS = [
     "siaga.shifts",
     "siaga.cluster",
     "siaga.simulator",
+    "siaga.training",
 ]
 
 MIDDLEWARE = [

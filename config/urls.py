@@ -19,6 +19,7 @@ urlpatterns = [
     path("papan/", include("siaga.board.urls")),
     path("statistik/", include("siaga.stats.urls")),
     path("giliran/", include("siaga.shifts.urls")),
+    path("latihan/", include("siaga.training.urls")),
     path("server/", include("siaga.cluster.urls")),
     path("rujukan/", include("siaga.referrals.urls")),
     path("peringatan/", include("siaga.alerts.urls")),  # the page; feed.atom is public

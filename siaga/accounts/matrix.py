@@ -88,6 +88,9 @@ SIGNED = Rule(Open.SIGNED, signed_out=SignedOut.FORBIDDEN)
 OWN_AGENCY = "an agency operator: incidents dispatched to its agency only (404)"
 CREW = "a crew: its own unit only"
 PARTNER = "a configured partner centre only"
+TRAINING = (Can.RUN_TRAINING, Can.TAKE_TRAINING)
+OWN_EXERCISE = "a trainee: their own exercises only (404)"
+TRAINEE_ONLY = "the exercise's own trainee only (404 to other trainees)"
 
 MATRIX: dict[str, Rule] = {
     # The start, signing in and out, health.
@@ -177,6 +180,12 @@ MATRIX: dict[str, Rule] = {
     "GET /giliran/rota/": page(Can.PLAN_ROTA),
     "POST /giliran/rota/tambah/": page(Can.PLAN_ROTA),
     "GET /giliran/beban/": page(Can.PLAN_ROTA),
+    # Training: exercises on scripted calls, outside every live table.
+    "GET /latihan/": Rule((), TRAINING, scope="a trainee: their own exercises only"),
+    "POST /latihan/mulai/": page(Can.RUN_TRAINING),
+    "GET /latihan/{exercise_id}/": Rule((), TRAINING, scope=OWN_EXERCISE),
+    "POST /latihan/{exercise_id}/angkat/": Rule((), TRAINING, scope=TRAINEE_ONLY),
+    "POST /latihan/{exercise_id}/jawab/": Rule((), TRAINING, scope=TRAINEE_ONLY),
     "GET /server/": page(Can.OPERATE_SERVERS),
     "POST /server/latihan/": page(Can.OPERATE_SERVERS),
     "POST /server/kertas/": page(Can.OPERATE_SERVERS),

@@ -42,6 +42,8 @@ class Can(StrEnum):
     KEEP_SHIFTS = "keep_shifts"  # check in and out, hand over, see who is on duty
     PLAN_ROTA = "plan_rota"  # the rota and everyone's workload
     OPERATE_SERVERS = "operate_servers"  # /metrics, the servers page, drills
+    TAKE_TRAINING = "take_training"  # answer one's own training exercises
+    RUN_TRAINING = "run_training"  # start exercises for trainees, see every score
     ADMINISTER = "administer"
 
 
@@ -55,6 +57,7 @@ CALL_FLOOR = frozenset(
         Can.DISPATCH,
         Can.SUBMIT_REPORTS,
         Can.VIEW_REFERENCE,
+        Can.TAKE_TRAINING,
     }
 )
 
@@ -81,6 +84,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
         Can.VIEW_STATISTICS,
         Can.PLAN_ROTA,
         Can.OPERATE_SERVERS,
+        Can.RUN_TRAINING,
     },
     # An admin is never a unit's crew, nor another 112 centre.
     Role.ADMIN: frozenset(Can) - {Can.CREW_UNIT, Can.EXCHANGE_REFERRALS},

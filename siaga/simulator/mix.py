@@ -13,6 +13,15 @@ The shares come from ../shared/reference/tangerang.md (assumptions named here):
 - One event is often reported more than once, across channels: 15 % of real events get
   one to three more reports within ten minutes (an assumption).
 - Channels: 80 % calls, then WhatsApp, SMS, the city app, Telegram (an assumption).
+- AML: 60 % of callers hold an Android phone, which sends its fix over HTTPS a few
+  seconds into the call (an assumption: Android's share in Indonesia is higher, but not
+  every operator and handset delivers AML).
+
+Surges (`scenario`), on top of the ordinary day at the same rate:
+- "flood": 85 % of contacts report water at one of five flooded spots (each one event,
+  reported again and again), more of them by message than on a normal day;
+- "prank-wave": 85 % of contacts are prank or silent calls from a dozen numbers (the
+  school holidays' classic).
 
 Residents describe places by landmarks ("patokan"): the texts name the data set's
 landmarks and kelurahan; the point, when the channel carries one, lies near the
@@ -57,6 +66,19 @@ CATEGORIES: dict[str, tuple[float, float]] = {
     "jalan-rusak": (0.02, 0.03),
     "lalu-lintas": (0.02, 0.01),
 }
+# A flood day moves residents to messages (photos of the water): an assumption.
+FLOOD_CHANNELS: dict[str, float] = {
+    "call": 0.55,
+    "whatsapp": 0.20,
+    "app": 0.12,
+    "telegram": 0.08,
+    "sms": 0.05,
+}
+SCENARIOS = ("day", "flood", "prank-wave")
+SURGE_SHARE = 0.85
+FLOOD_SPOTS = 5
+WAVE_CALLERS = 12
+AML_SHARE = 0.6
 NEIGHBOUR_SHARE = 0.08
 REPEAT_SHARE = 0.15
 METRES_PER_DEGREE = 111_000
@@ -86,6 +108,9 @@ WHAT: dict[str, list[str]] = {
     "banjir-bencana": [
         "Banjir sudah selutut masuk rumah warga, ada lansia perlu dievakuasi",
         "Air kali meluap, jalan tergenang setinggi 50 cm",
+        "Air makin naik, sudah sepinggang, tolong perahu karet",
+        "Banjir lagi pak, motor-motor terendam, warga mengungsi ke masjid",
+        "Tanggul jebol, air masuk perumahan deras sekali",
     ],
     "medis": [
         "Ada orang pingsan di pinggir jalan, tidak sadar",
@@ -141,6 +166,7 @@ class Report:
     sender: str  # a national phone number
     event: int  # reports of the same happening share it; 0 for none
     repeat: bool = False  # another report of an event already reported
+    handset: Place | None = None  # a call's AML fix, when the phone sends one
 
 
 def places(dataset: dict[str, Any]) -> tuple[list[Place], list[Place]]:
@@ -162,16 +188,31 @@ class Day:
     """A seeded stream of reports at `rate` an hour for `seconds` seconds."""
 
     def __init__(
-        self, dataset: dict[str, Any], *, seed: int, month: int, rate: float
+        self,
+        dataset: dict[str, Any],
+        *,
+        seed: int,
+        month: int,
+        rate: float,
+        scenario: str = "day",
     ) -> None:
+        if scenario not in SCENARIOS:
+            raise ValueError(f"unknown scenario {scenario!r}")
         self.random = random.Random(seed)  # noqa: S311 (a seeded simulation, not a secret)
         self.home, self.away = places(dataset)
         self.kelurahan = [row["name"] for row in dataset["kelurahan"]]
-        self.rainy = month in RAINY_MONTHS
+        self.rainy = month in RAINY_MONTHS or scenario == "flood"
         self.rate = rate
+        self.scenario = scenario
         self.events = 0
         # A few frequent pranksters call again and again (graded nuisance handling).
         self.pranksters = [self.phone() for _ in range(8)]
+        self.wave = [self.phone() for _ in range(WAVE_CALLERS)]
+        self.spots = [
+            (self.new_event(), place)
+            for place in self.random.sample(self.home, FLOOD_SPOTS)
+        ]
+        self.reported: set[int] = set()
 
     def reports(self, seconds: float) -> list[Report]:
         found: list[Report] = []
@@ -183,13 +224,21 @@ class Day:
             (r for r in found if r.at < seconds), key=lambda report: report.at
         )
 
+    def new_event(self) -> int:
+        self.events += 1
+        return self.events
+
     def contact(self, at: float) -> list[Report]:
+        surge = self.scenario != "day" and self.random.random() < SURGE_SHARE
+        if surge and self.scenario == "flood":
+            return [self.flooded(at)]
+        if surge:
+            return [self.wave_call(at)]
         outcome = self.pick(OUTCOMES)
         channel = self.pick(CHANNELS)
         if outcome != "emergency":
             return [self.other(at, outcome, channel)]
-        self.events += 1
-        first = self.real(at, channel, self.events)
+        first = self.real(at, channel, self.new_event())
         if self.random.random() >= REPEAT_SHARE:
             return [first]
         again = [
@@ -211,10 +260,50 @@ class Day:
         text = f"{self.random.choice(WHAT[category])}, {where}"
         if not place.neighbour and self.random.random() < 0.5:
             text += f", Kel. {self.random.choice(self.kelurahan)}"
+        point = self.near(place)
         return Report(
-            at, channel, "emergency", category, text, self.near(place), self.phone(),
-            event, repeat=same is not None,
+            at, channel, "emergency", category, text, point, self.phone(), event,
+            repeat=same is not None, handset=self.handset(channel, point),
         )  # fmt: skip
+
+    def flooded(self, at: float) -> Report:
+        """A report of water at one of the day's flooded spots."""
+        event, spot = self.random.choice(self.spots)
+        channel = self.pick(FLOOD_CHANNELS)
+        where = self.random.choice(WHERE).format(spot.name)
+        text = f"{self.random.choice(WHAT['banjir-bencana'])}, {where}"
+        repeat = event in self.reported
+        self.reported.add(event)
+        point = self.near(spot)
+        return Report(
+            at, channel, "emergency", "banjir-bencana", text, point, self.phone(),
+            event, repeat=repeat, handset=self.handset(channel, point),
+        )  # fmt: skip
+
+    def wave_call(self, at: float) -> Report:
+        """A prank or silent call from one of the wave's numbers."""
+        outcome = "silent" if self.random.random() < 0.3 else "prank"
+        text = self.random.choice(OTHER_WORDS[outcome])
+        sender = self.random.choice(self.wave)
+        return Report(
+            at, "call", outcome, "", text, None, sender, 0,
+            handset=self.handset("call", self.anywhere()),
+        )  # fmt: skip
+
+    def handset(self, channel: str, point: Place) -> Place | None:
+        """Where a caller's Android phone says it is (AML), if it says."""
+        if channel != "call" or self.random.random() >= AML_SHARE:
+            return None
+        return point
+
+    def anywhere(self) -> Place:
+        """A point somewhere in the city (a caller who names no place)."""
+        south, west, north, east = CITY_OUTLINE_BOX
+        return Place(
+            "",
+            round(self.random.uniform(south, north), 6),
+            round(self.random.uniform(west, east), 6),
+        )
 
     def other(self, at: float, outcome: str, channel: str) -> Report:
         if channel != "call" and outcome == "silent":
@@ -225,7 +314,10 @@ class Day:
             else self.phone()
         )
         text = self.random.choice(OTHER_WORDS[outcome])
-        return Report(at, channel, outcome, "", text, None, sender, 0)
+        return Report(
+            at, channel, outcome, "", text, None, sender, 0,
+            handset=self.handset(channel, self.anywhere()),
+        )  # fmt: skip
 
     def category(self) -> str:
         season = 1 if self.rainy else 0

@@ -1,7 +1,8 @@
 """The simulated day sent through the public doors, shaped and signed as each sender
-sends: the PBX's call events and the SMS gateway with a token, WhatsApp signed with the
-app secret (X-Hub-Signature-256), Telegram with its secret-token header, the city app
-with a token. Nothing goes behind the API's back.
+sends: the PBX's call events and the SMS gateway with a token, a calling Android phone's
+AML fix over HTTPS (HMAC-signed when the centre has a key), WhatsApp signed with the app
+secret (X-Hub-Signature-256), Telegram with its secret-token header, the city app with a
+token. Nothing goes behind the API's back.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
+from siaga.lib.aml import AmlFix, parse_aml_https
 from siaga.simulator.mix import Report
 
 
@@ -42,6 +45,7 @@ class Doors:
     app_user_id: int
     whatsapp_secret: str = ""
     telegram_secret: str = ""
+    aml_key: str = ""
     run: str = field(default_factory=lambda: f"{time.time_ns():x}")
 
 
@@ -50,7 +54,8 @@ def requests_for(index: int, report: Report, doors: Doors) -> list[Send]:
     uid = f"sim-{doors.run}-{index}"
     bearer = {"Authorization": f"Bearer {doors.token}"}
     if report.channel == "call":
-        return call_events(uid, report, bearer)
+        fix = [aml(uid, report, doors.aml_key)] if report.handset else []
+        return call_events(uid, report, bearer) + fix
     if report.channel == "sms":
         body = {"from": report.sender, "text": report.text, "id": uid}
         return [json_send(report.at, "/hooks/sms", body, bearer, ("sms", uid))]
@@ -86,6 +91,37 @@ def call_events(uid: str, report: Report, bearer: dict[str, str]) -> list[Send]:
             (ended, {"event": "ended"}),
         ]
     ]
+
+
+def aml(uid: str, report: Report, key: str) -> Send:
+    """The fix a calling Android phone posts a few seconds into the call: ETSI TS
+    103 625's HTTPS form (Google ELS), with a trailing HMAC-SHA1 when keyed."""
+    assert report.handset is not None
+    rng = random.Random(uid)  # noqa: S311 (timing, not a secret)
+    at = report.at + rng.uniform(4, 20)
+    fields = {
+        "v": "2",
+        "device_number": "+62" + report.sender[1:],
+        "location_latitude": f"{report.handset.lat:.6f}",
+        "location_longitude": f"{report.handset.lon:.6f}",
+        "location_time": str(int((time.time() + at) * 1000)),
+        "location_accuracy": f"{rng.uniform(8, 60):.1f}",
+        "location_confidence": "0.68",
+        "location_source": rng.choice(["GPS", "WiFi", "Cell"]),
+        "emergency_number": "112",
+        "cell_network_mcc": "510",
+        "cell_network_mnc": rng.choice(["10", "11", "01"]),
+    }
+    body = urlencode(fields)
+    if key:
+        body += (
+            "&hmac=" + hmac.new(key.encode(), body.encode(), hashlib.sha1).hexdigest()
+        )
+    found = parse_aml_https(body, key)
+    assert isinstance(found, AmlFix)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    key_id = f"https:{found.dedup_key()}"[:200]
+    return Send(at, "/hooks/aml", body.encode(), headers, ("aml", key_id))
 
 
 def app_report(uid: str, report: Report, bearer: dict[str, str], user_id: int) -> Send:

@@ -156,6 +156,7 @@ class Fixtures:
             month="2026-11",
             kind="csv",
             handover_id=1,
+            exercise_id=1,
             drill_id=1,
             code="TIDAKADA",
         )

@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections import Counter
 
 from siaga.datasets.loader import read_dataset
-from siaga.simulator.mix import CHANNELS, CITY_OUTLINE_BOX, OUTCOMES, Day, Report
+from siaga.simulator.mix import (
+    AML_SHARE,
+    CHANNELS,
+    CITY_OUTLINE_BOX,
+    FLOOD_SPOTS,
+    OUTCOMES,
+    SURGE_SHARE,
+    WAVE_CALLERS,
+    Day,
+    Report,
+)
 
 DATASET = read_dataset("tangerang")
 HOURS = 2000
@@ -70,3 +80,34 @@ def test_a_message_is_never_silent_and_pranksters_call_again() -> None:
     assert not [r for r in reports if r.channel != "call" and r.outcome == "silent"]
     pranks = Counter(r.sender for r in reports if r.outcome == "prank")
     assert pranks.most_common(1)[0][1] > 50  # a frequent prankster
+
+
+def test_most_calls_carry_an_aml_fix_and_messages_none() -> None:
+    reports = day()[:20_000]
+    calls = [r for r in reports if r.channel == "call"]
+    fixed = [r for r in calls if r.handset]
+
+    assert abs(len(fixed) / len(calls) - AML_SHARE) < 0.02
+    assert not any(r.handset for r in reports if r.channel != "call")
+    real = [r for r in fixed if r.outcome == "emergency"]
+    assert all(r.handset == r.place for r in real)  # the phone is where the caller is
+
+
+def test_a_flood_is_hundreds_of_reports_of_five_spots_across_channels() -> None:
+    hour = Day(DATASET, seed=5, month=7, rate=400, scenario="flood").reports(3600)
+    flood = [r for r in hour if r.category == "banjir-bencana"]
+
+    assert len(flood) > 300  # hundreds within the hour, even in the dry season
+    assert len({r.event for r in flood}) == FLOOD_SPOTS
+    assert sum(not r.repeat for r in flood) == FLOOD_SPOTS  # each spot's first
+    assert {r.channel for r in flood} == set(CHANNELS)
+    assert Counter(r.channel for r in flood)["call"] / len(flood) < CHANNELS["call"]
+
+
+def test_a_prank_wave_comes_from_a_dozen_numbers() -> None:
+    hour = Day(DATASET, seed=5, month=7, rate=400, scenario="prank-wave").reports(3600)
+    pranks = Counter(r.sender for r in hour if r.outcome in {"prank", "silent"})
+
+    assert sum(pranks.values()) / len(hour) > SURGE_SHARE
+    top = sum(n for _, n in pranks.most_common(WAVE_CALLERS))
+    assert top / len(hour) > SURGE_SHARE - 0.02

@@ -1,12 +1,14 @@
 """`siaga simulate` against the centre `make demo` runs: every contact it sends through
-the public doors (calls, SMS, the app, WhatsApp and Telegram signed as they sign) is
-stored exactly once."""
+the public doors (calls and their AML fixes, SMS, the app, WhatsApp and Telegram signed
+as they sign) is stored exactly once."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from siaga.datasets.loader import read_dataset
+from siaga.lib.aml import parse_aml_https
 from siaga.simulator.mix import Day
 from siaga.simulator.send import Doors, Send, requests_for
 from siaga.testing_server import siaga
@@ -21,14 +23,14 @@ def test_a_burst_at_many_times_the_real_rate_is_stored_exactly_once(
 
     out = siaga(
         env, "simulate", "--base", base, "--rate", "20000", "--duration", "6",
-        "--seed", "3", "--month", "12", "--settle", "30",
+        "--seed", "2", "--month", "12", "--settle", "30",
     )  # fmt: skip
 
     assert "missing 0, stored twice 0" in out and "refused 0" in out, out
     sent = {m[0]: int(m[1]) for m in re.findall(r"^(\w+)\s+(\d+)\s+\d+$", out, re.M)}
     stored = {m[0]: int(m[1]) for m in re.findall(r"^(\w+)\s+\d+\s+(\d+)$", out, re.M)}
     assert sent == stored and sum(sent.values()) > 20
-    assert set(sent) == {"call", "sms", "app", "whatsapp", "telegram"}
+    assert set(sent) == {"call", "aml", "sms", "app", "whatsapp", "telegram"}
 
 
 def test_every_channel_is_shaped_and_a_call_is_three_events() -> None:
@@ -39,8 +41,16 @@ def test_every_channel_is_shaped_and_a_call_is_three_events() -> None:
         by_channel.setdefault(report.channel, requests_for(index, report, doors))
 
     assert set(by_channel) == {"call", "sms", "app", "whatsapp", "telegram"}
-    assert [s.path for s in by_channel["call"]] == ["/hooks/telephony"] * 3
-    assert len({s.key for s in by_channel["call"]}) == 1  # one contact
+    assert [s.path for s in by_channel["call"][:3]] == ["/hooks/telephony"] * 3
+    assert len({s.key for s in by_channel["call"][:3]}) == 1  # one contact
+    android = next(r for r in reports if r.handset)
+    fix = requests_for(0, android, doors)[3]
+    assert fix.path == "/hooks/aml" and fix.key[0] == "aml"
+    assert fix.at > android.at and b"location_latitude=-6." in fix.body
+    signed = requests_for(0, android, replace(doors, aml_key="k"))[3]
+    assert parse_aml_https(signed.body.decode(), "k") == parse_aml_https(
+        fix.body.decode()
+    )
     assert (
         by_channel["whatsapp"][0].headers["X-Hub-Signature-256"].startswith("sha256=")
     )

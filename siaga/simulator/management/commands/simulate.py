@@ -18,7 +18,7 @@ from siaga.accounts.actions import issue_api_token, revoke_api_token
 from siaga.accounts.models import User
 from siaga.accounts.roles import Can
 from siaga.datasets.loader import read_dataset
-from siaga.simulator.mix import REAL_RATE_PER_HOUR, Day
+from siaga.simulator.mix import REAL_RATE_PER_HOUR, SCENARIOS, Day
 from siaga.simulator.run import check, play
 from siaga.simulator.send import Doors, requests_for
 
@@ -40,6 +40,12 @@ class Command(BaseCommand):
             help="seconds; 0 runs until stopped (make demo), ten minutes at a time",
         )
         parser.add_argument("--seed", type=int, default=112)
+        parser.add_argument(
+            "--scenario",
+            choices=SCENARIOS,
+            default="day",
+            help="an ordinary day, or a surge on top of it: a flood, a prank wave",
+        )
         parser.add_argument(
             "--dataset", default="tangerang", help="the city's data set: its places"
         )
@@ -72,6 +78,7 @@ class Command(BaseCommand):
             app_user_id=user.pk,
             whatsapp_secret=settings.SIAGA_WHATSAPP_APP_SECRET or "",
             telegram_secret=settings.SIAGA_TELEGRAM_SECRET_TOKEN or "",
+            aml_key=settings.SIAGA_AML_HMAC_KEY or "",
         )
         dataset = read_dataset(options["dataset"])
         month = options["month"] or timezone.localdate().month
@@ -79,7 +86,13 @@ class Command(BaseCommand):
         window = WINDOW_SECONDS if forever else options["duration"]
         seed = options["seed"]
         while True:
-            day = Day(dataset, seed=seed, month=month, rate=options["rate"])
+            day = Day(
+                dataset,
+                seed=seed,
+                month=month,
+                rate=options["rate"],
+                scenario=options["scenario"],
+            )
             reports = day.reports(window)
             sends = [
                 s for i, r in enumerate(reports) for s in requests_for(i, r, doors)
