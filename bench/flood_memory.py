@@ -66,7 +66,6 @@ WARM_UP = (  # what a call-floor console opens
     "/konsol/antrean/",
     "/konsol/pesan/",
     "/insiden/",
-    "/papan/",
 )
 
 
