@@ -332,6 +332,18 @@ simulator sends about {reports:.0f} reports in {a.duration:g} s (one request at 
 time, each at its moment; a call is several requests: ringing, answer, AML fix,
 hang-up), 85 % of them of five flooded spots and more of them by message than on an
 ordinary day.
+{hwm_note(r)}"""
+
+
+def hwm_note(r: Result) -> str:
+    if not any(rise.startswith("warming") for rise in r.rises):
+        return ""
+    return """
+The high-water mark is above every sample because of the warm-up's sign-in, not the
+flood: a password check is Argon2 with Django's default cost (`memory_cost` 102,400
+KiB), so each sign-in allocates about 100 MB for a fraction of a second and gives it
+back. Under ASGI each request's synchronous steps run in a thread of their own, so
+sign-ins at the same moment (a shift change) would each add that much.
 """
 
 
