@@ -66,11 +66,14 @@ pytest-postgres: $(VENV)/.installed-test
 test-ha: $(VENV)/.installed-test
 	DATABASE_URL= SIAGA_ENV=test $(BIN)/pytest -m ha siaga/cluster/tests
 
-## bench: live-feed latency with 200 consoles on SQLite and PostgreSQL, triage accuracy
-## on the labelled reports, point-to-area lookups, unit recommendations with 5,000 units,
-## vehicle-position ingest and the statistics dashboard on 500,000 incidents and 2.5
-## million contacts (half the issue's size, to stay within ten minutes; the full size is
-## `bench/stats_speed.py --write` alone) (docs/benchmarks.md)
+## bench: live-feed latency with 200 consoles on SQLite and PostgreSQL, intake
+## throughput, triage accuracy on the labelled reports, point-to-area lookups, unit
+## recommendations with 5,000 units, vehicle-position ingest, the statistics dashboard
+## on 500,000 incidents and 2.5 million contacts (half the issue's size, to stay within
+## ten minutes; the full size is `bench/stats_speed.py --write` alone), duplicate
+## suggestions with 100,000 open incidents (SQLite; `--db postgres` alone) and the
+## server's peak memory under the simulator's flood. About 8 minutes on 2 cores
+## (docs/benchmarks.md)
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/live_latency.py --consoles 200 --writes 50 --db sqlite
 	$(BIN)/python bench/live_latency.py --consoles 200 --writes 50 --db postgres
@@ -79,6 +82,8 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/locate_speed.py --write
 	$(BIN)/python bench/units_speed.py --write
 	$(BIN)/python bench/stats_speed.py --incidents 500000 --contacts 2500000 --write
+	$(BIN)/python bench/duplicates_speed.py --write
+	$(BIN)/python bench/flood_memory.py --write
 
 ## messages: refresh and compile the English catalogue (needs gettext)
 messages: $(VENV)/.installed-test

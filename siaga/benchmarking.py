@@ -11,12 +11,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS = ROOT / "docs" / "benchmarks.md"
 
 
-def set_up_django(folder: Path) -> None:
-    """Settings for a throwaway SQLite file, then migrate and load Tangerang."""
+def set_up_django(folder: Path, database_url: str = "") -> None:
+    """Settings for a throwaway SQLite file in `folder` (or the throwaway database at
+    `database_url`), then migrate and load Tangerang."""
     for name in list(os.environ):
         if name.startswith(("SIAGA_", "DATABASE_URL", "DEBUG")):
             del os.environ[name]
-    os.environ["SIAGA_SQLITE_PATH"] = str(folder / "siaga.sqlite3")
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ["SIAGA_SQLITE_PATH"] = str(folder / "siaga.sqlite3")
     os.environ["DEBUG"] = "false"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
