@@ -46,15 +46,20 @@ def possible_duplicates(
     """Nearest first: open incidents of the last WINDOW within RADIUS_M (or, without a
     point, of the same category), at most LIMIT."""
     since = (now or timezone.now()) - WINDOW
+    # No ordering: the nearest are picked after the fetch.
     found = (
-        Incident.objects.open().filter(opened_at__gte=since).select_related("category")
+        Incident.objects.open()
+        .filter(opened_at__gte=since)
+        .select_related("category")
+        .order_by()
     )
     if category is not None:
         found = found.filter(category_id__in=related_categories(category))
     if lat is None or lon is None:
         if category is None:
             return []
-        return [Candidate(i, None) for i in found.filter(category=category)[:LIMIT]]
+        newest = found.filter(category=category).order_by("-opened_at")
+        return [Candidate(i, None) for i in newest[:LIMIT]]
     dlat, dlon = degrees_around(lat, RADIUS_M)
     near = found.filter(
         lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon)

@@ -213,7 +213,11 @@ class Incident(models.Model):
         verbose_name = _("insiden")
         verbose_name_plural = _("insiden")
         ordering = ["-opened_at"]
-        indexes = [models.Index(fields=["status", "opened_at"])]
+        indexes = [
+            models.Index(fields=["status", "opened_at"]),
+            # Possible duplicates: a box around a point (incidents/duplicates.py).
+            models.Index(fields=["lat", "lon"], name="incident_lat_lon"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="incident_priority_1_to_5",

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from siaga.dispatching.actions import escalate_dispatch
@@ -82,6 +82,7 @@ def housekeeping() -> int:
     if last and time.monotonic() - last < HOUSEKEEPING_EVERY_SECONDS:
         return 0
     _last_housekeeping["at"] = time.monotonic()
+    refresh_planner_statistics()
     done = prune_unit_positions()
     cutoff = retention_cutoff()
     if cutoff is not None:
@@ -92,6 +93,15 @@ def housekeeping() -> int:
         if blanked >= RETENTION_BATCHES_A_PASS * BATCH:
             _last_housekeeping["at"] = 0.0  # a backlog: go on next pass, not in an hour
     return done
+
+
+def refresh_planner_statistics() -> None:
+    """SQLite keeps no statistics by itself: `PRAGMA optimize` analyses the tables whose
+    indexes would choose better for it (cheap when nothing changed). PostgreSQL's
+    autovacuum analyses on its own."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")
 
 
 TASKS: list[Callable[[], int]] = [
