@@ -76,8 +76,8 @@ _last_housekeeping = {"at": 0.0}
 
 
 def housekeeping() -> int:
-    """Retention, at most once an hour per worker: vehicle fixes dropped, contacts'
-    personal data blanked (SIAGA_RETENTION_DAYS)."""
+    """At most once an hour per worker: the planner's statistics refreshed, vehicle
+    fixes dropped, contacts' personal data blanked (SIAGA_RETENTION_DAYS)."""
     last = _last_housekeeping["at"]
     if last and time.monotonic() - last < HOUSEKEEPING_EVERY_SECONDS:
         return 0
@@ -96,12 +96,14 @@ def housekeeping() -> int:
 
 
 def refresh_planner_statistics() -> None:
-    """SQLite keeps no statistics by itself: `PRAGMA optimize` analyses the tables whose
-    indexes would choose better for it (cheap when nothing changed). PostgreSQL's
-    autovacuum analyses on its own."""
+    """SQLite keeps no planner statistics by itself, and without them it reads the
+    possible-duplicates box through the wrong index (docs/benchmarks.md): an
+    approximate ANALYZE (at most 1 000 rows an index, milliseconds at any size).
+    PostgreSQL's autovacuum analyses on its own."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA optimize")
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("ANALYZE")
 
 
 TASKS: list[Callable[[], int]] = [
