@@ -20,7 +20,7 @@ from siaga.accounts.roles import Can
 from siaga.datasets.loader import read_dataset
 from siaga.simulator.floor import work
 from siaga.simulator.mix import REAL_RATE_PER_HOUR, SCENARIOS, Day
-from siaga.simulator.run import check, play
+from siaga.simulator.run import Outcome, check, play
 from siaga.simulator.send import Doors, requests_for
 
 
@@ -99,44 +99,47 @@ class Command(BaseCommand):
             x_secret=settings.SIAGA_X_CONSUMER_SECRET or "",
             aml_key=settings.SIAGA_AML_HMAC_KEY or "",
         )
-        dataset = read_dataset(options["dataset"])
-        month = options["month"] or timezone.localdate().month
         forever = options["duration"] == 0
-        window = WINDOW_SECONDS if forever else options["duration"]
         seed = options["seed"]
         while True:
-            day = Day(
-                dataset,
-                seed=seed,
-                month=month,
-                rate=options["rate"],
-                scenario=options["scenario"],
-            )
-            reports = day.reports(window)
-            per_report = [requests_for(i, r, doors) for i, r in enumerate(reports)]
-            sends = [send for found in per_report for send in found]
-            outcome = play(sends, doors, until=window)
-            settle = 5 if forever else options["settle"]
-            check(outcome, {s.key for s in sends}, settle=settle)
-            for line in outcome.lines():
-                self.stdout.write(line)
-            if operator:
-                pairs = [
-                    (r, f[0].key) for r, f in zip(reports, per_report, strict=True) if f
-                ]
-                floor = work(pairs, base=doors.base, token=operator)
-                for line in floor.lines():
-                    self.stdout.write(line)
-                if floor.refused:
-                    raise CommandError(
-                        f"the API refused the floor: {floor.refused[:3]}"
-                    )
+            outcome = self.window(options, doors, seed, operator)
             if not forever:
                 break
             seed += 1
             doors = replace(doors, run=f"{doors.run}-{seed}")
         if not outcome.ok:
             raise CommandError("the centre did not store exactly what was sent")
+
+    def window(
+        self, options: dict[str, Any], doors: Doors, seed: int, operator: str
+    ) -> Outcome:
+        """One stretch of the day: sent, checked, and worked by the floor if asked."""
+        forever = options["duration"] == 0
+        seconds = WINDOW_SECONDS if forever else options["duration"]
+        day = Day(
+            read_dataset(options["dataset"]),
+            seed=seed,
+            month=options["month"] or timezone.localdate().month,
+            rate=options["rate"],
+            scenario=options["scenario"],
+        )
+        reports = day.reports(seconds)
+        per_report = [requests_for(i, r, doors) for i, r in enumerate(reports)]
+        sends = [send for found in per_report for send in found]
+        outcome = play(sends, doors, until=seconds)
+        check(
+            outcome, {s.key for s in sends}, settle=5 if forever else options["settle"]
+        )
+        self.stdout.write("\n".join(outcome.lines()))
+        if operator:
+            pairs = [
+                (r, f[0].key) for r, f in zip(reports, per_report, strict=True) if f
+            ]
+            floor = work(pairs, base=doors.base, token=operator)
+            self.stdout.write("\n".join(floor.lines()))
+            if floor.refused:
+                raise CommandError(f"the API refused the floor: {floor.refused[:3]}")
+        return outcome
 
 
 WINDOW_SECONDS = 600
