@@ -59,6 +59,8 @@ INTERVAL = 0.1  # seconds between samples
 SECRETS = {
     "SIAGA_WHATSAPP_APP_SECRET": "bench-whatsapp-secret",
     "SIAGA_TELEGRAM_SECRET_TOKEN": "bench-telegram-secret",
+    "SIAGA_META_APP_SECRET": "bench-meta-secret",
+    "SIAGA_X_CONSUMER_SECRET": "bench-x-secret",
     "SIAGA_AML_HMAC_KEY": "bench-aml-key",
 }
 WARM_UP = (  # what a call-floor console opens
