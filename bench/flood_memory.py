@@ -345,7 +345,9 @@ The high-water mark is above every sample because of the warm-up's sign-in, not 
 flood: a password check is Argon2 with Django's default cost (`memory_cost` 102,400
 KiB), so each sign-in allocates about 100 MB for a fraction of a second and gives it
 back. Under ASGI each request's synchronous steps run in a thread of their own, so
-sign-ins at the same moment (a shift change) would each add that much.
+sign-ins at the same moment (a shift change) would each add that much; at most four
+checks run at once (`siaga/accounts/hashers.py`, added after this benchmark's first
+run), so a room signing in together costs at most about 400 MB, briefly.
 """
 
 

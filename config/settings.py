@@ -399,7 +399,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2id first; older PBKDF2 hashes still verify and are rehashed at the next login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "siaga.accounts.hashers.BoundedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if SIAGA_ENV == "test":
