@@ -69,4 +69,5 @@ def possible_duplicates(
         for i in near
     ]
     close = [c for c in candidates if (c.distance_m or 0) <= RADIUS_M]
-    return sorted(close, key=lambda c: c.distance_m or 0)[:LIMIT]
+    # Nearest first; at the same distance (a landmark's own point) the newest.
+    return sorted(close, key=lambda c: (c.distance_m or 0, -c.incident.pk))[:LIMIT]

@@ -82,7 +82,6 @@ def housekeeping() -> int:
     if last and time.monotonic() - last < HOUSEKEEPING_EVERY_SECONDS:
         return 0
     _last_housekeeping["at"] = time.monotonic()
-    refresh_planner_statistics()
     done = prune_unit_positions()
     cutoff = retention_cutoff()
     if cutoff is not None:
@@ -92,6 +91,7 @@ def housekeeping() -> int:
         done += blanked
         if blanked >= RETENTION_BATCHES_A_PASS * BATCH:
             _last_housekeeping["at"] = 0.0  # a backlog: go on next pass, not in an hour
+    refresh_planner_statistics()  # last: if it fails, the rest is done
     return done
 
 

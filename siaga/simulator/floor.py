@@ -115,7 +115,11 @@ def tally(
     pairs: list[tuple[Report, Key]], ids: dict[Key, str], result: FloorReport
 ) -> None:
     """Ask the database where each real report ended up."""
-    real = [(r, uuid.UUID(ids[k])) for r, k in pairs if r.outcome == "emergency"]
+    real = [
+        (r, uuid.UUID(ids[k]))
+        for r, k in pairs
+        if r.outcome == "emergency" and k in ids
+    ]
     mine = Contact.objects.filter(public_id__in=[c for _, c in real] if real else [])
     incident_of = dict(mine.values_list("public_id", "incident_id"))
     by_event: dict[int, set[int]] = defaultdict(set)

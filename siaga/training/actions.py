@@ -167,6 +167,8 @@ def cancel_exercise(exercise: Exercise, *, actor: User) -> Exercise:
     """A trainer ends an exercise unfinished (the trainee is needed on the floor); the
     calls answered so far keep their score."""
     exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    if exercise.trainee_id == actor.pk:
+        raise IllegalTransition("a trainee cannot cancel their own exercise")
     if exercise.finished_at is not None:
         raise IllegalTransition("this exercise is finished")
     exercise.finished_at = timezone.now()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from siaga.areas.models import Area, AreaKind, Landmark
 from siaga.incidents.models import Category
+from siaga.lib.errors import InvalidInput
 from siaga.simulator.mix import Day, Report
 
 # Reports are drawn from this many simulated hours at this rate; plenty for any script.
@@ -90,7 +91,10 @@ class Scripted:
 def script(code: str, seed: int, month: int) -> list[Scripted]:
     """The scenario's calls in the order they ring."""
     scenario = SCENARIOS[code]
-    day = Day(gazetteer(), seed=seed, month=month, rate=RATE, scenario=scenario.day)
+    places = gazetteer()
+    if not places["landmarks"]:
+        raise InvalidInput("no landmarks are loaded: load the city's data set first")
+    day = Day(places, seed=seed, month=month, rate=RATE, scenario=scenario.day)
     active = set(Category.objects.filter(is_active=True).values_list("code", flat=True))
     real: list[Report] = []
     other: list[Report] = []
@@ -107,6 +111,8 @@ def script(code: str, seed: int, month: int) -> list[Scripted]:
         if len(bucket) < limit:
             bucket.append(report)
     chosen = sorted(real + other, key=lambda report: report.at)
+    if len(real) < scenario.real:
+        raise InvalidInput("too few of the scenario's categories are active here")
     return [answer_for(report) for report in chosen]
 
 

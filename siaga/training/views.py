@@ -108,7 +108,9 @@ def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "answered": [c for c in calls if c.answered_at is not None],
         "current": current_call(exercise),
         "is_trainee": exercise.trainee_id == user.pk,
-        "can_cancel": user.can(Can.RUN_TRAINING) and exercise.finished_at is None,
+        "can_cancel": user.can(Can.RUN_TRAINING)
+        and exercise.finished_at is None
+        and exercise.trainee_id != user.pk,
         "location_right_m": LOCATION_RIGHT_M,
         "score": score(calls),
         "classifications": [

@@ -236,3 +236,17 @@ def test_duplicates_are_the_consoles_suggestions_nearest_first(
     assert nothing.status_code == 200 and nothing.json() == []
     assert unknown.status_code == half.status_code == bad.status_code == 422
     assert "unknown category" in unknown.json()["error"]["message"]
+
+
+def test_at_the_same_point_the_newest_duplicate_comes_first(
+    call_taker: User, make_incident: MakeIncident
+) -> None:
+    older = make_incident(category="pohon-tumbang", agencies=("DKP",))
+    newer = make_incident(category="pohon-tumbang", agencies=("DKP",))
+
+    found = api_client(call_taker).get(
+        "/api/v1/duplicates",
+        {"category": "pohon-tumbang", "lat": str(older.lat), "lon": str(older.lon)},
+    )
+
+    assert [row["number"] for row in found.json()] == [newer.number, older.number]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,18 +18,29 @@ from siaga.accounts.models import ApiToken
 from siaga.accounts.roles import Role
 from siaga.datasets.loader import read_dataset
 from siaga.lib.aml import parse_aml_https
+from siaga.simulator.floor import FloorReport, tally
 from siaga.simulator.mix import CHANNELS, Day
 from siaga.simulator.send import Doors, Send, requests_for
 from siaga.testing import make_user
 from siaga.testing_server import fresh_server, siaga
 
-Demo = tuple[str, dict[str, str]]
+Served = tuple[str, dict[str, str]]
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """What `make demo` serves, for these tests alone: their bursts would fill the
+    session's demo queue, and other tests' open incidents would take in their flood."""
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("the demo runs on embedded SQLite; the SQLite run covers it")
+    with fresh_server(tmp_path_factory.mktemp("simulated")) as served:
+        yield served
 
 
 def test_a_burst_at_many_times_the_real_rate_is_stored_exactly_once(
-    demo: Demo,
+    own_server: Served,
 ) -> None:
-    base, env = demo
+    base, env = own_server
 
     out = siaga(
         env, "simulate", "--base", base, "--rate", "30000", "--duration", "6",
@@ -44,12 +55,9 @@ def test_a_burst_at_many_times_the_real_rate_is_stored_exactly_once(
 
 
 def test_a_flood_worked_by_the_floor_is_merged_and_dispatched(
-    tmp_path: Path,
+    own_server: Served,
 ) -> None:
-    if os.environ.get("DATABASE_URL"):
-        pytest.skip("the demo runs on embedded SQLite; the SQLite run covers it")
-    with fresh_server(tmp_path) as (base, env):  # no other test's open incidents
-        out = flood(base, env)
+    out = flood(*own_server)
 
     assert "missing 0, stored twice 0" in out and "refused 0" in out, out
     floor = re.search(
@@ -72,7 +80,10 @@ def flood(base: str, env: dict[str, str]) -> str:
     )  # fmt: skip
 
 
-def test_every_channel_is_shaped_and_a_call_is_three_events() -> None:
+def test_every_channel_is_shaped_and_a_call_is_three_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("siaga.simulator.send.time.time", lambda: 1_764_900_000.0)
     doors = Doors(
         "http://x", "sg_t", 7, whatsapp_secret="w", telegram_secret="t",
         meta_secret="m", x_secret="x",
@@ -119,3 +130,13 @@ def test_a_wrong_account_or_production_is_refused_and_leaves_no_token(
         call_command("simulate", "--base", "http://127.0.0.1:9")
 
     assert not ApiToken.objects.exists()
+
+
+def test_a_report_never_stored_is_skipped_by_the_floors_tally(db: None) -> None:
+    report = Day(read_dataset("tangerang"), seed=3, month=1, rate=4000).reports(60)
+    real = next(r for r in report if r.outcome == "emergency")
+    result = FloorReport()
+
+    tally([(real, ("sms", "never-arrived"))], {}, result)
+
+    assert (result.events, result.merged, result.dispatches) == (0, 0, 0)

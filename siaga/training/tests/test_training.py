@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from siaga.accounts.models import User
 from siaga.accounts.roles import Role
+from siaga.areas.models import Landmark
 from siaga.events.models import Event
 from siaga.testing import make_user, page_client
 from siaga.training.actions import start_exercise
@@ -236,3 +237,32 @@ def test_a_script_is_its_seed_and_has_the_scenarios_mix(db: None, code: str) -> 
     for call in real:  # every real call has an answer to score against
         assert call.category and call.agencies and call.lat is not None, call
         assert call.place and call.place in call.words
+
+
+def test_a_supervisor_training_cannot_cancel_their_own_exercise(
+    supervisor: User, admin_user: User
+) -> None:
+    exercise = started(page_client(admin_user), supervisor)
+
+    refused = page_client(supervisor).post(
+        f"/latihan/{exercise.pk}/batal/", follow=True
+    )
+
+    assert "cannot cancel their own exercise" in refused.content.decode()
+    exercise.refresh_from_db()
+    assert exercise.finished_at is None
+
+
+def test_without_landmarks_an_exercise_is_refused_with_a_reason(
+    supervisor: User, call_taker: User
+) -> None:
+    Landmark.objects.update(is_active=False)
+
+    response = page_client(supervisor).post(
+        "/latihan/mulai/",
+        {"trainee": call_taker.pk, "scenario": "campuran"},
+        follow=True,
+    )
+
+    assert "no landmarks are loaded" in response.content.decode()
+    assert not Exercise.objects.exists()
