@@ -40,6 +40,7 @@ class FloorReport:
     opened: set[str] = field(default_factory=set)  # incident numbers this run opened
     merged: int = 0  # real reports linked to an open incident
     dispatches: int = 0  # of the incidents this run opened
+    unclassified: int = 0  # worked contacts the database still holds unclassified
     events_split: int = 0  # happenings spread over more than one incident
     incidents_shared: int = 0  # incidents holding more than one happening
     refused: list[tuple[str, int]] = field(default_factory=list)
@@ -51,7 +52,8 @@ class FloorReport:
             f"system: {len(self.opened)} incidents, {self.merged} reports merged into "
             f"one, {self.dispatches} dispatches",
             f"happenings split over incidents {self.events_split}; incidents holding "
-            f"two happenings {self.incidents_shared}; refused {len(self.refused)}",
+            f"two happenings {self.incidents_shared}; left unclassified "
+            f"{self.unclassified}; refused {len(self.refused)}",
         ]
 
 
@@ -97,6 +99,9 @@ def open_or_merge(api: Api, report: Report, contact: str, agencies: list[str]) -
     opened = api.call("POST", "/api/v1/incidents", body)
     if opened:
         api.result.opened.add(opened["number"])
+        # Opening links the contact; saying what it was is the call taker's own step.
+        classified = {"classification": "emergency", "incident": opened["number"]}
+        api.call("PATCH", f"/api/v1/contacts/{contact}", classified)
 
 
 def public_ids(keys: list[Key]) -> dict[Key, str]:
@@ -129,6 +134,10 @@ def tally(
             by_event[report.event].add(incident)
             by_incident[incident].add(report.event)
     result.events = len({report.event for report, _ in real})
+    worked = [uuid.UUID(ids[k]) for _, k in pairs if k in ids]
+    result.unclassified = (
+        Contact.objects.filter(public_id__in=worked).unclassified().count()
+    )
     result.merged = mine.filter(classification="duplicate").count()
     result.dispatches = Dispatch.objects.filter(
         incident__number__in=result.opened

@@ -70,6 +70,7 @@ def test_a_flood_worked_by_the_floor_is_merged_and_dispatched(
     assert real > 20 and events < real  # hundreds an hour, of a few spots
     assert incidents == events and merged == real - events  # one incident a spot
     assert "happenings split over incidents 0;" in out
+    assert "left unclassified 0;" in out  # every report the floor worked is classified
     assert dispatches >= incidents  # BPBD, at least, for each flooded spot
 
 

@@ -139,6 +139,8 @@ class Command(BaseCommand):
             self.stdout.write("\n".join(floor.lines()))
             if floor.refused:
                 raise CommandError(f"the API refused the floor: {floor.refused[:3]}")
+            if floor.unclassified:
+                raise CommandError("the floor left contacts unclassified")
         return outcome
 
 
