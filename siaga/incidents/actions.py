@@ -193,6 +193,26 @@ def enter_paper_form(
     return incident
 
 
+@transaction.atomic
+def open_incident_from_contacts(
+    *, contacts: Sequence[Contact], actor: User | None, **fields: Any
+) -> Incident:
+    """Open an incident from the contacts that reported it, as the console's one form
+    does: linked, and those not yet classified classified as emergencies (else they
+    would wait in the queue with their incident already open)."""
+    from siaga.intake.actions import classify_contact
+    from siaga.intake.models import Classification
+    from siaga.intake.models import Contact as Contacts
+
+    incident = open_incident(contacts=contacts, actor=actor, **fields)
+    waiting = Contacts.objects.filter(
+        pk__in=[c.pk for c in contacts], classification=Classification.UNCLASSIFIED
+    )
+    for contact in waiting:
+        classify_contact(contact, classification=Classification.EMERGENCY, actor=actor)
+    return incident
+
+
 def place_fields(place: Place | None) -> dict[str, Any]:
     """The incident's location columns for a
     place, with the areas its point falls in."""

@@ -21,7 +21,7 @@ from siaga.events.sealing import unseal
 from siaga.incidents.actions import (
     Place,
     change_incident_status,
-    open_incident,
+    open_incident_from_contacts,
     update_incident,
 )
 from siaga.incidents.duplicates import possible_duplicates
@@ -314,7 +314,7 @@ def create_incident(
     user = api_user(request, Can.WRITE_INCIDENTS)
     if payload.agencies:
         require(user, Can.DISPATCH)
-    incident = open_incident(
+    incident = open_incident_from_contacts(
         category=category_by_code(payload.category),
         description=payload.description,
         priority=payload.priority,

@@ -99,9 +99,6 @@ def open_or_merge(api: Api, report: Report, contact: str, agencies: list[str]) -
     opened = api.call("POST", "/api/v1/incidents", body)
     if opened:
         api.result.opened.add(opened["number"])
-        # Opening links the contact; saying what it was is the call taker's own step.
-        classified = {"classification": "emergency", "incident": opened["number"]}
-        api.call("PATCH", f"/api/v1/contacts/{contact}", classified)
 
 
 def public_ids(keys: list[Key]) -> dict[Key, str]:

@@ -250,3 +250,29 @@ def test_at_the_same_point_the_newest_duplicate_comes_first(
     )
 
     assert [row["number"] for row in found.json()] == [newer.number, older.number]
+
+
+def test_contacts_an_incident_is_opened_from_are_classified_as_emergencies(
+    call_taker: User,
+) -> None:
+    from siaga.intake.actions import classify_contact, record_contact
+
+    waiting, _ = record_contact(channel="sms", sender="081200001111", actor=None)
+    decided, _ = record_contact(channel="sms", sender="081200002222", actor=None)
+    classify_contact(decided, classification="duplicate", actor=None)
+
+    response = post(
+        api_client(call_taker),
+        "/api/v1/incidents",
+        {
+            "category": "kebakaran",
+            "contacts": [str(waiting.public_id), str(decided.public_id)],
+        },
+    )
+
+    assert response.status_code == 201
+    waiting.refresh_from_db()
+    decided.refresh_from_db()
+    assert waiting.classification == "emergency" and waiting.incident is not None
+    assert decided.classification == "duplicate"  # a decision already made stays
+    assert decided.incident == waiting.incident
