@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import re
 import statistics
 import subprocess
@@ -45,11 +44,10 @@ from duplicates_speed import sign_in  # noqa: E402
 from live_latency import (  # noqa: E402
     HOST,
     ROOT,
-    free_port,
     server_errors,
-    siaga,
     wait_until_up,
 )
+from serving import prepared, serve  # noqa: E402
 
 from siaga.benchmarking import machine, write_section  # noqa: E402
 
@@ -199,29 +197,8 @@ def parse_outcome(out: str) -> tuple[dict[str, int], dict[str, int], str]:
 
 
 def measure(args: argparse.Namespace, folder: Path) -> Result:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SIAGA_", "DATABASE_URL", "DEBUG"))
-    }
-    port = free_port()
-    env |= {"SIAGA_SQLITE_PATH": str(folder / "siaga.sqlite3"), "PORT": str(port)}
-    env |= {"DEBUG": "false", "ALLOWED_HOSTS": HOST, "SIAGA_SQLITE_SYNCHRONOUS": "FULL"}
-    env |= SECRETS
-    siaga(env, "migrate", "--noinput")
-    siaga(env, "load-dataset", "tangerang")
-    siaga(env, "load-demo-accounts")
-    token = siaga(
-        env, "create-token", "--user", "aplikasi", "--scope", "submit_reports"
-    ).strip()
-    log = (folder / "serve.log").open("w")
-    server = subprocess.Popen(  # noqa: S603 (our own command)
-        [sys.executable, "-m", "siaga.cli", "serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    env, port, token = prepared(folder, **SECRETS)
+    server = serve(env, folder)
     sampler = Sampler(server.pid)
     thread = threading.Thread(target=sampler.run, daemon=True)
     thread.start()
@@ -264,7 +241,6 @@ def measure(args: argparse.Namespace, folder: Path) -> Result:
         thread.join()
         server.terminate()
         server.wait(timeout=30)
-        log.close()
     sent, stored, check = parse_outcome(simulated.stdout + simulated.stderr)
     return Result(
         args=args,

@@ -20,9 +20,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,7 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from live_latency import HOST, ROOT, free_port, siaga, wait_until_up  # noqa: E402
+from live_latency import HOST, wait_until_up  # noqa: E402
+from serving import prepared, serve  # noqa: E402
 
 from siaga.benchmarking import machine, write_section  # noqa: E402
 
@@ -93,30 +92,10 @@ class Writers:
 
 
 def measure(folder: Path, contacts: int, writers: int) -> dict[str, float | int]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SIAGA_", "DATABASE_URL", "DEBUG"))
-    }
-    port = free_port()
+    env, port, token = prepared(folder)
     db_path = folder / "siaga.sqlite3"
-    env |= {"SIAGA_SQLITE_PATH": str(db_path), "PORT": str(port), "DEBUG": "false"}
-    env |= {"SIAGA_SQLITE_SYNCHRONOUS": "FULL", "ALLOWED_HOSTS": HOST}
-    siaga(env, "migrate", "--noinput")
-    siaga(env, "load-dataset", "tangerang")
-    siaga(env, "load-demo-accounts")
-    token = siaga(
-        env, "create-token", "--user", "aplikasi", "--scope", "submit_reports"
-    ).strip()
     raw = raw_commit_rate(folder, contacts)
-    log = (folder / "serve.log").open("w")
-    server = subprocess.Popen(  # noqa: S603 (our own command)
-        [sys.executable, "-m", "siaga.cli", "serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = serve(env, folder)
     try:
         wait_until_up(port)
         pool = Writers(port, token, contacts)
