@@ -3,6 +3,8 @@ trainee picks up and answers their own exercise's calls."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +15,7 @@ from siaga.accounts.models import User
 from siaga.accounts.roles import ROLE_CAPABILITIES, Can
 from siaga.agencies.models import Agency
 from siaga.incidents.models import Category
-from siaga.intake.models import Classification
+from siaga.intake.models import Channel, Classification
 from siaga.lib.errors import ActionError
 from siaga.training.actions import (
     ANSWERS,
@@ -24,7 +26,7 @@ from siaga.training.actions import (
     pick_up,
     start_exercise,
 )
-from siaga.training.models import Exercise
+from siaga.training.models import Exercise, ExerciseCall
 from siaga.training.scenarios import SCENARIOS
 from siaga.training.scoring import LOCATION_RIGHT_M, score
 
@@ -96,6 +98,39 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect("training:exercise", exercise_id=exercise.pk)
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A call as the page shows it: codes put into the floor's words."""
+
+    call: ExerciseCall
+    channel: str
+    classification: str
+    right_classification: str
+    category: str
+    right_category: str
+
+
+def shown(calls: list[ExerciseCall]) -> list[Shown]:
+    classifications = {code: str(name) for code, name in Classification.choices}
+    channels = {code: str(name) for code, name in Channel.choices}
+    categories = dict(Category.objects.values_list("code", "name"))
+
+    def named(names: dict[str, str], code: str) -> str:
+        return str(names.get(code, code)) if code else ""
+
+    return [
+        Shown(
+            call=c,
+            channel=named(channels, c.channel),
+            classification=named(classifications, c.classification),
+            right_classification=named(classifications, c.right_classification),
+            category=named(categories, c.category),
+            right_category=named(categories, c.right_category),
+        )
+        for c in calls
+    ]
+
+
 @require_GET
 def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
     user = trainer_or_trainee(request)
@@ -105,8 +140,10 @@ def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "exercise": exercise,
         "scenario": SCENARIOS.get(exercise.scenario),
         "calls": calls,
-        "answered": [c for c in calls if c.answered_at is not None],
-        "current": current_call(exercise),
+        "answered": shown([c for c in calls if c.answered_at is not None]),
+        "current": next(
+            iter(shown([c] if (c := current_call(exercise)) else [])), None
+        ),
         "is_trainee": exercise.trainee_id == user.pk,
         "can_cancel": user.can(Can.RUN_TRAINING)
         and exercise.finished_at is None

@@ -104,6 +104,8 @@ def test_wrong_answers_and_a_far_place_are_scored_as_such(
     assert result.classified_right == pranks and result.category_right == 0
     assert result.agencies_right == 0 and result.percent < 50
     assert result.median_error_m is not None and result.median_error_m > 1_000
+    page = page_client(call_taker).get(f"/latihan/{exercise.pk}/").content.decode()
+    assert 'class="wrong">Iseng / prank → Darurat' in page  # the floor's words
 
 
 def test_a_repeat_of_a_flooded_spot_may_be_called_a_duplicate(
