@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 from siaga.dispatching.models import Dispatch
 from siaga.intake.models import Contact
 from siaga.simulator.mix import Report
+from siaga.simulator.run import stored
 
 Key = tuple[str, str]
 
@@ -102,15 +103,7 @@ def open_or_merge(api: Api, report: Report, contact: str, agencies: list[str]) -
 
 
 def public_ids(keys: list[Key]) -> dict[Key, str]:
-    found: dict[Key, str] = {}
-    for channel in {channel for channel, _ in keys}:
-        ids = [provider_id for c, provider_id in keys if c == channel]
-        rows = Contact.objects.filter(channel=channel, provider_id__in=ids)
-        found |= {
-            (channel, provider_id): str(public_id)
-            for provider_id, public_id in rows.values_list("provider_id", "public_id")
-        }
-    return found
+    return {key: ids[0] for key, ids in stored(keys).items()}
 
 
 def tally(

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from django.db.models import Count
 
 from siaga.intake.models import Contact
 from siaga.simulator.send import Doors, Send, deliver
@@ -83,13 +82,16 @@ def check(outcome: Outcome, keys: set[tuple[str, str]], *, settle: float) -> Out
 
 
 def stored_counts(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    counts: dict[tuple[str, str], int] = {}
+    return {key: len(ids) for key, ids in stored(keys).items()}
+
+
+def stored(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+    """The public ids of the contacts stored under each (channel, provider id)."""
+    keys = set(keys)
+    found: dict[tuple[str, str], list[str]] = {}
     for channel in {channel for channel, _ in keys}:
         ids = [provider_id for c, provider_id in keys if c == channel]
-        rows = (
-            Contact.objects.filter(channel=channel, provider_id__in=ids)
-            .values("provider_id")
-            .annotate(n=Count("pk"))
-        )
-        counts |= {(channel, row["provider_id"]): row["n"] for row in rows}
-    return counts
+        rows = Contact.objects.filter(channel=channel, provider_id__in=ids)
+        for provider_id, public_id in rows.values_list("provider_id", "public_id"):
+            found.setdefault((channel, provider_id), []).append(str(public_id))
+    return found

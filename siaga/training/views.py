@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from siaga.accounts.access import require
 from siaga.accounts.models import User
 from siaga.accounts.roles import ROLE_CAPABILITIES, Can
 from siaga.agencies.models import Agency
@@ -81,9 +82,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
-    user = trainer_or_trainee(request)
-    if not user.can(Can.RUN_TRAINING):
-        raise PermissionDenied("your role may not run training")
+    user = require(request.user, Can.RUN_TRAINING)
     chosen = number(request.POST.get("trainee"))
     trainee = User.objects.filter(pk=chosen, is_active=True).first() if chosen else None
     try:
@@ -192,9 +191,7 @@ def answering(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 @require_POST
 def cancelling(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    user = trainer_or_trainee(request)
-    if not user.can(Can.RUN_TRAINING):
-        raise PermissionDenied("your role may not run training")
+    user = require(request.user, Can.RUN_TRAINING)
     exercise = visible_exercise(user, exercise_id)
     try:
         cancel_exercise(exercise, actor=user)
